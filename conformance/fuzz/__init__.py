@@ -1,0 +1,1 @@
+"""Fuzzing from the service model: strategies, properties, the stateful machine, schemathesis wiring."""

@@ -1,0 +1,101 @@
+"""Captures the raw HTTP exchange behind each botocore call, so wire checks see bytes, not parsed values.
+
+botocore parses (and forgives) what a server sends; a conformance check has to look at what was actually on
+the wire. A :class:`Recorder` hooks a client's ``before-send`` and ``after-call`` events (after-call fires
+before a ``ClientError`` is raised, so errors are captured too).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from botocore.client import BaseClient
+
+#: Request headers that carry credentials or signatures; never stored in an Exchange.
+SECRET_HEADERS = frozenset({"authorization", "x-amz-security-token", "x-amz-content-sha256"})
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """One request and the raw response it got (status 0 and empty body when none arrived)."""
+
+    operation: str
+    method: str
+    url: str
+    request_headers: Mapping[str, str]
+    request_body: bytes
+    status: int = 0
+    response_headers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    response_body: bytes = b""
+
+
+def redact_headers(headers: Mapping[str, Any]) -> dict[str, str]:
+    """Copy of ``headers`` with credentials and signatures removed."""
+    return {str(k): _text(v) for k, v in headers.items() if str(k).lower() not in SECRET_HEADERS}
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+class Recorder:
+    """Remembers the last exchange of a client, per thread (clients may be shared across threads)."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def attach(self, client: BaseClient) -> None:
+        events = client.meta.events
+        events.register("before-send.cleanrooms", self._before_send, unique_id=f"conformance-rec-{id(self)}")
+        events.register("after-call.cleanrooms", self._after_call, unique_id=f"conformance-ac-{id(self)}")
+
+    def reset(self) -> None:
+        self._local.request = None
+        self._local.last = None
+
+    @property
+    def last(self) -> Exchange | None:
+        """The last completed exchange; if the call failed on the transport, its request with status 0."""
+        last: Exchange | None = getattr(self._local, "last", None)
+        if last is not None:
+            return last
+        request: Exchange | None = getattr(self._local, "request", None)
+        return request
+
+    def _before_send(self, request: Any, **_: Any) -> None:
+        body = request.body
+        if body is None:
+            data = b""
+        elif isinstance(body, bytes):
+            data = body
+        elif isinstance(body, str):
+            data = body.encode("utf-8")
+        else:  # a file-like body; Clean Rooms never streams, so read what is there
+            data = b""
+        operation = str(request.context.get("operation_name", "")) if hasattr(request, "context") else ""
+        self._local.last = None
+        self._local.request = Exchange(
+            operation=operation,
+            method=str(request.method),
+            url=str(request.url),
+            request_headers=MappingProxyType(redact_headers(request.headers)),
+            request_body=data,
+        )
+
+    def _after_call(self, http_response: Any, model: Any, **_: Any) -> None:
+        request: Exchange | None = getattr(self._local, "request", None)
+        base = request or Exchange(operation=model.name, method="", url="", request_headers={}, request_body=b"")
+        self._local.last = Exchange(
+            operation=model.name,
+            method=base.method,
+            url=base.url,
+            request_headers=base.request_headers,
+            request_body=base.request_body,
+            status=int(http_response.status_code),
+            response_headers=MappingProxyType({str(k).lower(): str(v) for k, v in http_response.headers.items()}),
+            response_body=bytes(http_response.content or b""),
+        )

@@ -1,0 +1,113 @@
+"""Loads the Clean Rooms service model from the installed botocore and answers operation lookups.
+
+Everything the suite knows about the API's shape comes from here; the model is never copied into the repo,
+so a botocore upgrade is what changes it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from types import MappingProxyType
+
+import botocore.session
+from botocore.model import OperationModel, ServiceModel, Shape
+
+SERVICE_NAME = "cleanrooms"
+SIGNING_NAME = "cleanrooms"
+
+
+class UnknownOperationError(LookupError):
+    """An operation name that the installed model does not have."""
+
+    def __init__(self, name: str, suggestions: tuple[str, ...]) -> None:
+        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"unknown Clean Rooms operation {name!r}{hint}")
+        self.name = name
+        self.suggestions = suggestions
+
+
+@dataclass(frozen=True, slots=True)
+class OperationInfo:
+    """What the model says about one operation's HTTP binding and errors."""
+
+    name: str
+    http_method: str
+    """Upper-case HTTP method, e.g. ``PATCH``."""
+    request_uri: str
+    """The path template without any literal query part, e.g. ``/collaborations/{collaborationIdentifier}``."""
+    success_status: int
+    """The modelled success status (``http.responseCode``, 200 when absent)."""
+    errors: Mapping[str, int]
+    """Declared error shape name → its HTTP status, in model order."""
+    model: OperationModel
+
+    @property
+    def input_shape(self) -> Shape | None:
+        return self.model.input_shape
+
+    @property
+    def output_shape(self) -> Shape | None:
+        return self.model.output_shape
+
+
+@cache
+def service_model() -> ServiceModel:
+    """The Clean Rooms model of the installed botocore (loaded once per process)."""
+    session = botocore.session.get_session()
+    return session.get_service_model(SERVICE_NAME)
+
+
+def botocore_version() -> str:
+    return str(botocore.__version__)
+
+
+@cache
+def operation_names() -> tuple[str, ...]:
+    return tuple(service_model().operation_names)
+
+
+@cache
+def operation(name: str) -> OperationInfo:
+    """Look up an operation by its model name (``CreateCollaborationChangeRequest``)."""
+    model = service_model()
+    if name not in operation_names():
+        raise UnknownOperationError(name, tuple(difflib.get_close_matches(name, operation_names(), n=3)))
+    op = model.operation_model(name)
+    http = op.http
+    errors = {shape.name: int(shape.metadata.get("error", {}).get("httpStatusCode", 400)) for shape in op.error_shapes}
+    return OperationInfo(
+        name=name,
+        http_method=str(http["method"]).upper(),
+        request_uri=str(http["requestUri"]).split("?", 1)[0],
+        success_status=int(http.get("responseCode", 200)),
+        errors=MappingProxyType(errors),
+        model=op,
+    )
+
+
+@cache
+def error_status(error_code: str) -> int | None:
+    """The HTTP status of a modelled error shape (``ConflictException`` → 409), None if it is not one."""
+    model = service_model()
+    try:
+        shape = model.shape_for(error_code)
+    except Exception:  # botocore raises NoShapeFoundError; any failure means "not a modelled error"
+        return None
+    meta = shape.metadata
+    if not meta.get("exception"):
+        return None
+    return int(meta.get("error", {}).get("httpStatusCode", 400))
+
+
+@cache
+def snake_to_operation() -> Mapping[str, str]:
+    """boto3 method name (``create_collaboration``) → operation name."""
+    return MappingProxyType({_snake(name): name for name in operation_names()})
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()

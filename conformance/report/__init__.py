@@ -1,0 +1,1 @@
+"""Result records, expectations and the gate, HTML report, comparison and Allure labels."""
