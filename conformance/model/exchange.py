@@ -99,3 +99,32 @@ class Recorder:
             response_headers=MappingProxyType({str(k).lower(): str(v) for k, v in http_response.headers.items()}),
             response_body=bytes(http_response.content or b""),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class CallResult:
+    """What one API call produced, as the step runner and the fuzzers see it.
+
+    Exactly one of three things happened: a parsed success (``parsed``), a service error (``error_code``
+    set, with ``error`` holding botocore's parsed error dict), or no usable answer (``transport_error``:
+    refused, timed out, dropped). ``exchange`` is the raw HTTP exchange whenever a request was sent.
+    """
+
+    operation: str
+    parsed: Mapping[str, Any] | None = None
+    """The parsed response without ``ResponseMetadata`` (success only)."""
+    error_code: str | None = None
+    error: Mapping[str, Any] | None = None
+    """botocore's parsed error response (``Error`` plus modelled members such as ``reason``)."""
+    transport_error: str | None = None
+    """A one-line description of a transport failure, e.g. ``ReadTimeoutError: ... read timeout=5``."""
+    exchange: Exchange | None = None
+    duration_s: float = 0.0
+
+    @property
+    def status(self) -> int:
+        return self.exchange.status if self.exchange is not None else 0
+
+    @property
+    def ok(self) -> bool:
+        return self.parsed is not None and self.error_code is None and self.transport_error is None
