@@ -97,7 +97,7 @@ class Recorder:
             request_body=base.request_body,
             status=int(http_response.status_code),
             response_headers=MappingProxyType({str(k).lower(): str(v) for k, v in http_response.headers.items()}),
-            response_body=bytes(http_response.content or b""),
+            response_body=_content(http_response),
         )
 
 
@@ -128,3 +128,11 @@ class CallResult:
     @property
     def ok(self) -> bool:
         return self.parsed is not None and self.error_code is None and self.transport_error is None
+
+
+def _content(http_response: Any) -> bytes:
+    # botocore's Stubber hands out responses with no raw stream (``raw=None``); reading ``content`` then fails.
+    try:
+        return bytes(http_response.content or b"")
+    except AttributeError:
+        return b""

@@ -7,6 +7,7 @@ so a botocore upgrade is what changes it.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -55,10 +56,27 @@ class OperationInfo:
 
 
 @cache
+def isolated_session() -> botocore.session.Session:
+    """The process-wide botocore session, cut off from the user's AWS configuration.
+
+    Reading the model (and making emulator clients) must not depend on the machine: ``AWS_PROFILE`` naming a
+    missing profile, or a broken ``~/.aws/config``, would otherwise break a run whose credentials are all
+    passed explicitly. One session per process also means the models are parsed once (a new session costs
+    ~40 ms because the loader cache belongs to the session).
+    """
+    return botocore.session.Session(
+        session_vars={
+            "profile": (None, None, None, None),
+            "config_file": (None, None, os.devnull, None),
+            "credentials_file": (None, None, os.devnull, None),
+        }
+    )
+
+
+@cache
 def service_model() -> ServiceModel:
     """The Clean Rooms model of the installed botocore (loaded once per process)."""
-    session = botocore.session.get_session()
-    return session.get_service_model(SERVICE_NAME)
+    return isolated_session().get_service_model(SERVICE_NAME)
 
 
 def botocore_version() -> str:

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 from botocore.model import Shape, ShapeResolver
-from model_samples import COLLAB_ID, MEMBER, OTHER, SAMPLE_OPERATIONS, parsed, sample, wire
 
 from conformance.model.shapecheck import check_error_body, check_input, check_output, check_shape
 from conformance.model.violations import Violation, ViolationKind
+from tests.model.model_samples import COLLAB_ID, MEMBER, OTHER, SAMPLE_OPERATIONS, parsed, sample, wire
 
 K = ViolationKind
 Doc = dict[str, Any]

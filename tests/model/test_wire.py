@@ -4,11 +4,11 @@ import json
 from typing import Any
 
 import pytest
-from model_samples import COLLAB_ID, SAMPLE_OPERATIONS, wire
 
 from conformance.model.service import operation
 from conformance.model.violations import Violation, ViolationKind
 from conformance.model.wire import check_wire, error_code_of
+from tests.model.model_samples import COLLAB_ID, SAMPLE_OPERATIONS, wire
 
 K = ViolationKind
 HEADER = "X-Amzn-ErrorType"

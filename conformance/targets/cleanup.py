@@ -1,0 +1,166 @@
+"""Removes what a real-AWS run left behind: ``cleanrooms-conformance cleanup --run-id ID``.
+
+Two passes. First the run's ledger file: everything it records as created and not deleted is deleted,
+newest first, as the actor that created it. Then, because a run can die between a create and its ledger
+line, a sweep: every actor's memberships and own collaborations are listed, and those whose name contains
+the run id or whose ``cleanrooms-conformance:run-id`` tag equals it are deleted too (memberships first).
+The account guard runs first, as for any real-AWS target, so cleanup never touches an account outside the
+allow-list.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from botocore.client import BaseClient
+from botocore.exceptions import BotoCoreError, ClientError
+
+from conformance.targets.aws import TAG_KEY
+from conformance.targets.clients import SessionFactory
+from conformance.targets.errors import TargetError
+from conformance.targets.ledger import Deletion, LedgerEntry, Outcome, ResourceKind, delete_resource
+from conformance.targets.running import RunningTarget, check_run_id, start_target
+from conformance.targets.spec import TargetSpec
+
+log = logging.getLogger(__name__)
+
+FoundBy = Literal["ledger", "name", "tag"]
+# Memberships already gone from the collaboration's point of view need no delete.
+_ENDED_MEMBERSHIP = frozenset({"REMOVED", "COLLABORATION_DELETED"})
+_MAX_PAGES = 100  # a bound on listing, so a target that always returns a nextToken cannot loop forever
+
+
+@dataclass(frozen=True, slots=True)
+class CleanupItem:
+    """One resource cleanup tried to delete."""
+
+    kind: ResourceKind
+    resource_id: str
+    actor: str
+    outcome: Outcome
+    found_by: FoundBy
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CleanupReport:
+    """What ``cleanup`` did for one run id."""
+
+    run_id: str
+    items: tuple[CleanupItem, ...]
+
+    @property
+    def deleted(self) -> tuple[CleanupItem, ...]:
+        return tuple(i for i in self.items if i.outcome == "deleted")
+
+    @property
+    def failed(self) -> tuple[CleanupItem, ...]:
+        return tuple(i for i in self.items if i.outcome == "failed")
+
+    @property
+    def ok(self) -> bool:
+        """Nothing failed (resources already gone count as cleaned)."""
+        return not self.failed
+
+    def __str__(self) -> str:
+        """A human summary: counts, then one line per resource."""
+        gone = sum(1 for i in self.items if i.outcome == "gone")
+        lines = [
+            f"cleanup of run {self.run_id}: {len(self.deleted)} deleted, {gone} already gone, {len(self.failed)} failed"
+        ]
+        lines += [
+            f"  {i.outcome:<7} {i.kind} {i.resource_id} as {i.actor} (found by {i.found_by})"
+            + (f": {i.detail}" if i.outcome == "failed" else "")
+            for i in self.items
+        ]
+        return "\n".join(lines)
+
+
+def cleanup(
+    spec: TargetSpec,
+    run_id: str,
+    *,
+    ledger_dir: Path | None = None,
+    session_factory: SessionFactory | None = None,
+) -> CleanupReport:
+    """Delete the leftovers of run ``run_id`` on the real-AWS target ``spec``."""
+    if spec.kind != "aws":
+        raise TargetError(
+            f"cleanup is for real-AWS targets, and {spec.name!r} is a {spec.kind} target; "
+            "emulators need no cleanup (restart them to start empty)"
+        )
+    check_run_id(run_id)
+    items: list[CleanupItem] = []
+    with start_target(spec, run_id=run_id, ledger_dir=ledger_dir, session_factory=session_factory) as target:
+        assert target.ledger is not None  # aws targets always have one
+        handled: set[tuple[str, str]] = set()
+        for deletion in target.ledger.drain(target.client):
+            items.append(_item(deletion, "ledger"))
+            handled.add((deletion.entry.kind, deletion.entry.resource_id))
+        for found_by, entry in _sweep(target, run_id):
+            if (entry.kind, entry.resource_id) in handled:
+                continue
+            handled.add((entry.kind, entry.resource_id))
+            items.append(_item(delete_resource(entry, target.client), found_by))
+    for item in items:
+        if item.outcome == "failed":
+            log.warning("cleanup of run %s: %s %s failed: %s", run_id, item.kind, item.resource_id, item.detail)
+    return CleanupReport(run_id=run_id, items=tuple(items))
+
+
+def _item(deletion: Deletion, found_by: FoundBy) -> CleanupItem:
+    entry = deletion.entry
+    return CleanupItem(entry.kind, entry.resource_id, entry.actor, deletion.outcome, found_by, deletion.detail)
+
+
+def _sweep(target: RunningTarget, run_id: str) -> Iterator[tuple[FoundBy, LedgerEntry]]:
+    """Resources of the run found by listing, memberships before collaborations."""
+    for actor in target.actors():
+        client = target.client(actor)
+        for summary in _pages(client.list_memberships, "membershipSummaries"):
+            if summary.get("status") in _ENDED_MEMBERSHIP:
+                continue
+            found_by = _carries_run_id(client, summary, str(summary.get("collaborationName", "")), run_id)
+            if found_by is not None:
+                yield found_by, LedgerEntry("membership", str(summary["id"]), actor, summary.get("arn"))
+    for actor in target.actors():
+        client = target.client(actor)
+        account = target.account_id(actor)
+        for summary in _pages(client.list_collaborations, "collaborationList"):
+            if summary.get("creatorAccountId") != account:
+                continue  # only the creator can delete a collaboration
+            found_by = _carries_run_id(client, summary, str(summary.get("name", "")), run_id)
+            if found_by is not None:
+                yield found_by, LedgerEntry("collaboration", str(summary["id"]), actor, summary.get("arn"))
+
+
+def _carries_run_id(client: BaseClient, summary: Mapping[str, Any], name: str, run_id: str) -> FoundBy | None:
+    if run_id in name:
+        return "name"
+    arn = summary.get("arn")
+    if not isinstance(arn, str):
+        return None
+    try:
+        tags = client.list_tags_for_resource(resourceArn=arn).get("tags", {})
+    except (ClientError, BotoCoreError) as exc:
+        log.warning("cannot read the tags of %s: %s", arn, exc)
+        return None
+    return "tag" if tags.get(TAG_KEY) == run_id else None
+
+
+def _pages(list_call: Callable[..., Any], key: str) -> Iterator[Mapping[str, Any]]:
+    params: dict[str, Any] = {}
+    for _ in range(_MAX_PAGES):
+        try:
+            page = list_call(**params)
+        except (ClientError, BotoCoreError) as exc:
+            raise TargetError(f"cleanup could not list resources ({exc}); check the profiles' permissions") from None
+        yield from page.get(key, [])
+        token = page.get("nextToken")
+        if not token:
+            return
+        params["nextToken"] = token

@@ -1,0 +1,177 @@
+"""Remembers every resource a real-AWS run creates, on disk as it happens, and deletes them at the end.
+
+The ledger is a JSON-lines file, ``<dir>/<run_id>.jsonl``, one line per event::
+
+    {"event": "created", "kind": "collaboration", "id": "…", "actor": "creator", "arn": "…", "at": 1795305322}
+    {"event": "deleted", "kind": "collaboration", "id": "…", "at": 1795305330.1}
+
+Lines are written (and flushed) the moment a create or delete succeeds, so a run that is killed outright still
+leaves a file from which ``cleanrooms-conformance cleanup --run-id`` can finish the job.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+
+from botocore.client import BaseClient
+from botocore.exceptions import BotoCoreError, ClientError
+
+from conformance.targets.errors import TargetError
+
+log = logging.getLogger(__name__)
+
+ResourceKind = Literal["collaboration", "membership"]
+Outcome = Literal["deleted", "gone", "failed"]
+
+#: Where ledgers go unless the caller says otherwise (relative to the working directory).
+DEFAULT_LEDGER_DIR = Path("reports") / ".ledger"
+
+#: How each kind of resource is deleted: client method and its identifier parameter.
+DELETERS: Mapping[ResourceKind, tuple[str, str]] = MappingProxyType(
+    {
+        "collaboration": ("delete_collaboration", "collaborationIdentifier"),
+        "membership": ("delete_membership", "membershipIdentifier"),
+    }
+)
+
+# Deleting something that is already gone is success for cleanup purposes.
+_GONE_CODES = frozenset({"ResourceNotFoundException"})
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    """A resource the run created."""
+
+    kind: ResourceKind
+    resource_id: str
+    actor: str
+    """The actor that created it, and so may delete it."""
+    arn: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Deletion:
+    """What happened when one resource was deleted."""
+
+    entry: LedgerEntry
+    outcome: Outcome
+    detail: str = ""
+
+
+class Ledger:
+    """The created-resources record of one run; safe to use from several threads."""
+
+    def __init__(self, directory: Path, run_id: str) -> None:
+        self.run_id = run_id
+        self.path = directory / f"{run_id}.jsonl"
+        self._lock = threading.Lock()
+        self._created: dict[tuple[str, str], LedgerEntry] = {}
+        self._deleted: set[tuple[str, str]] = set()
+        if self.path.exists():
+            self._load()
+
+    def record_created(self, entry: LedgerEntry) -> None:
+        key = (entry.kind, entry.resource_id)
+        with self._lock:
+            if key in self._created and key not in self._deleted:
+                return
+            self._created[key] = entry
+            self._deleted.discard(key)
+            self._append(
+                {
+                    "event": "created",
+                    "kind": entry.kind,
+                    "id": entry.resource_id,
+                    "actor": entry.actor,
+                    "arn": entry.arn,
+                }
+            )
+
+    def record_deleted(self, kind: ResourceKind, resource_id: str) -> None:
+        key = (kind, resource_id)
+        with self._lock:
+            if key not in self._created or key in self._deleted:
+                return  # not ours, or already noted
+            self._deleted.add(key)
+            self._append({"event": "deleted", "kind": kind, "id": resource_id})
+
+    def outstanding(self) -> tuple[LedgerEntry, ...]:
+        """Created and not yet deleted, oldest first."""
+        with self._lock:
+            return tuple(e for key, e in self._created.items() if key not in self._deleted)
+
+    def drain(self, client_for: Callable[[str], BaseClient]) -> tuple[Deletion, ...]:
+        """Delete every outstanding resource, newest first, as the actor that created it.
+
+        A failure is logged and the drain goes on; the failed resource stays outstanding in the file.
+        ``KeyboardInterrupt`` stops the drain (a second Ctrl-C means "stop now"); ``cleanup`` finishes later.
+        """
+        results = []
+        for entry in reversed(self.outstanding()):
+            result = delete_resource(entry, client_for)
+            if result.outcome == "failed":
+                log.warning(
+                    "could not delete %s %s as %s: %s",
+                    entry.kind,
+                    entry.resource_id,
+                    entry.actor,
+                    result.detail,
+                )
+            else:
+                self.record_deleted(entry.kind, entry.resource_id)
+            results.append(result)
+        return tuple(results)
+
+    def _append(self, record: dict[str, Any]) -> None:
+        record["at"] = round(time.time(), 3)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a", encoding="utf-8") as stream:
+            stream.write(json.dumps(record, sort_keys=True) + "\n")
+            stream.flush()
+
+    def _load(self) -> None:
+        for number, line in enumerate(self.path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                key = (str(record["kind"]), str(record["id"]))
+                if record["kind"] not in DELETERS:
+                    raise KeyError(record["kind"])
+                if record["event"] == "created":
+                    self._created[key] = LedgerEntry(
+                        kind=record["kind"],
+                        resource_id=key[1],
+                        actor=str(record["actor"]),
+                        arn=record.get("arn"),
+                    )
+                    self._deleted.discard(key)
+                elif record["event"] == "deleted":
+                    self._deleted.add(key)
+            except (ValueError, KeyError, TypeError):
+                # A run killed mid-write leaves a torn last line; the rest of the file is still good.
+                log.warning("%s:%d: skipping unreadable ledger line %r", self.path, number, line[:120])
+
+
+def delete_resource(entry: LedgerEntry, client_for: Callable[[str], BaseClient]) -> Deletion:
+    """Delete one resource as ``entry.actor``; "gone" when it no longer exists, "failed" with the reason."""
+    method, param = DELETERS[entry.kind]
+    try:
+        client = client_for(entry.actor)
+        getattr(client, method)(**{param: entry.resource_id})
+    except ClientError as exc:
+        code = str(exc.response.get("Error", {}).get("Code", ""))
+        if code in _GONE_CODES:
+            return Deletion(entry, "gone", code)
+        return Deletion(entry, "failed", " ".join(str(exc).split()))
+    except (BotoCoreError, TargetError) as exc:
+        return Deletion(entry, "failed", f"{type(exc).__name__}: {exc}")
+    return Deletion(entry, "deleted")
