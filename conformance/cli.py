@@ -1,10 +1,199 @@
-"""Command-line glue: ``cleanrooms-conformance run | serve | cleanup | ...``."""
+"""Command-line glue: ``cleanrooms-conformance run | serve | cleanup | compare | expectations | defects | scenarios``.
+
+Each subcommand parses its options, calls one function of a layer below, and turns errors into a message on
+stderr and an exit code: 0 clean, 1 regressions (failed scenarios or stale expectations), 2 usage or target
+errors.
+"""
 
 from __future__ import annotations
 
+import argparse
 import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_REGRESSION = 1
+EXIT_USAGE = 2
 
 
-def main(argv: list[str] | None = None) -> int:
-    print("cleanrooms-conformance: not wired yet", file=sys.stderr)
-    return 2
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args, rest = parser.parse_known_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    if rest and args.command != "run":
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    handler = _HANDLERS[args.command]
+    try:
+        return handler(args, rest)
+    except KeyboardInterrupt:
+        print("cleanrooms-conformance: interrupted", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cleanrooms-conformance",
+        description="Conformance suite for AWS Clean Rooms implementations.",
+    )
+    sub = parser.add_subparsers(dest="command")
+
+    run = sub.add_parser(
+        "run",
+        help="run the scenario library against a target and write reports/<target>/",
+        description="Runs the suite through pytest. Options not listed here are passed to pytest "
+        "(e.g. -n 2, -k NAME, --junitxml=junit.xml, --alluredir=DIR, --expectations=FILE, --evidence=documented).",
+    )
+    run.add_argument("--target", default="reference", help="reference (default), moto, aws, URL or a configured name")
+    run.add_argument("--report-dir", default="reports", help="folder for reports/<target>/ (default: reports)")
+
+    serve = sub.add_parser("serve", help="run the reference emulator until stopped (Ctrl-C)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, loopback only)")
+    serve.add_argument("--port", type=int, default=0, help="port to listen on (default: a free port)")
+    serve.add_argument("--region", default="us-east-1")
+    serve.add_argument("--defect", action="append", default=[], help="break the emulator on purpose (see `defects`)")
+
+    sub.add_parser("defects", help="list the named defects the reference emulator can simulate")
+    sub.add_parser("scenarios", help="list the built-in scenarios (id, since, title)")
+
+    cleanup = sub.add_parser("cleanup", help="delete AWS resources left behind by a run")
+    cleanup.add_argument("--run-id", required=True, help="the run id printed by the run (cr-conf-...)")
+    cleanup.add_argument("--target", default="aws", help="aws or a configured aws target name")
+    cleanup.add_argument("--target-config", type=Path, default=None)
+    cleanup.add_argument("--region", default=None)
+    cleanup.add_argument("--allow-account", action="append", default=[])
+
+    compare = sub.add_parser("compare", help="one matrix of scenarios x targets from several report folders")
+    compare.add_argument("runs", nargs="+", type=Path, help="report folders (reports/<target>) or results.json files")
+    compare.add_argument("-o", "--output", type=Path, default=Path("reports/compare"), help="output folder")
+
+    expectations = sub.add_parser("expectations", help="write an expectations file from a run's failures")
+    expectations.add_argument("--from", dest="source", required=True, type=Path, help="report folder of a run")
+    expectations.add_argument("-o", "--output", type=Path, default=None, help="file to write (default: stdout)")
+    return parser
+
+
+def _run(args: argparse.Namespace, rest: list[str]) -> int:
+    import pytest
+
+    from conformance.scenario.library import builtin_dir
+
+    argv = [str(builtin_dir()), f"--target={args.target}", f"--report-dir={args.report_dir}", "-p", "no:cacheprovider"]
+    code = int(pytest.main([*argv, *rest]))
+    if code in (EXIT_OK, EXIT_REGRESSION):
+        return code
+    # pytest: 2 interrupted, 3 internal error, 4 usage error, 5 nothing collected — all "usage or target" here.
+    return EXIT_USAGE
+
+
+def _serve(args: argparse.Namespace, rest: list[str]) -> int:
+    from conformance.reference import EmulatorConfig, serve_forever
+
+    try:
+        config = EmulatorConfig(region=args.region, defects=frozenset(args.defect))
+    except ValueError as exc:
+        print(f"cleanrooms-conformance serve: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+    def ready(url: str) -> None:
+        print(f"reference emulator listening on {url}  (Ctrl-C to stop)", flush=True)
+        print("actors: access key id = 12-digit account id, e.g. 111111111111; any secret; region " + args.region)
+
+    try:
+        serve_forever(args.host, args.port, config, ready=ready)
+    except OSError as exc:
+        print(f"cleanrooms-conformance serve: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+def _defects(args: argparse.Namespace, rest: list[str]) -> int:
+    from conformance.reference import DEFECTS
+
+    width = max(map(len, DEFECTS))
+    for name, description in sorted(DEFECTS.items()):
+        print(f"{name:<{width}}  {description}")
+    return EXIT_OK
+
+
+def _scenarios(args: argparse.Namespace, rest: list[str]) -> int:
+    from conformance.scenario.library import builtin_dir
+    from conformance.scenario.loader import load_scenarios
+
+    scenarios, errors = load_scenarios(sorted(builtin_dir().glob("*.yaml")))
+    for scenario in sorted(scenarios, key=lambda s: s.id):
+        print(f"{scenario.id:<60} {scenario.since.isoformat()}  {scenario.title}")
+    for error in errors:
+        print(f"error: {error}", file=sys.stderr)
+    return EXIT_USAGE if errors else EXIT_OK
+
+
+def _cleanup(args: argparse.Namespace, rest: list[str]) -> int:
+    from conformance.targets.cleanup import cleanup
+    from conformance.targets.errors import TargetError
+    from conformance.targets.spec import parse_target
+
+    try:
+        spec = parse_target(
+            args.target, config_file=args.target_config, region=args.region, allow_accounts=args.allow_account
+        )
+        report = cleanup(spec, args.run_id)
+    except TargetError as exc:
+        print(f"cleanrooms-conformance cleanup: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(report)
+    return EXIT_OK if not getattr(report, "failed", ()) else EXIT_REGRESSION
+
+
+def _compare(args: argparse.Namespace, rest: list[str]) -> int:
+    from conformance.report.compare import compare, render_compare_html, render_compare_text
+    from conformance.report.results import ReportError, read_results
+
+    try:
+        runs = [read_results(path) for path in args.runs]
+    except ReportError as exc:
+        print(f"cleanrooms-conformance compare: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    comparison = compare(runs)
+    args.output.mkdir(parents=True, exist_ok=True)
+    page = args.output / "compare.html"
+    page.write_text(render_compare_html(comparison), encoding="utf-8")
+    print(render_compare_text(comparison))
+    print(f"comparison: {page}")
+    return EXIT_OK
+
+
+def _expectations(args: argparse.Namespace, rest: list[str]) -> int:
+    from conformance.report.expectations import expectations_from_results
+    from conformance.report.results import ReportError, read_results
+
+    try:
+        results = read_results(args.source)
+    except ReportError as exc:
+        print(f"cleanrooms-conformance expectations: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    text = expectations_from_results(results)
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(text, encoding="utf-8")
+        print(f"expectations written to {args.output}")
+    return EXIT_OK
+
+
+_HANDLERS = {
+    "run": _run,
+    "serve": _serve,
+    "defects": _defects,
+    "scenarios": _scenarios,
+    "cleanup": _cleanup,
+    "compare": _compare,
+    "expectations": _expectations,
+}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,8 +1,452 @@
-"""pytest plugin glue: options, scenario collection, targets per worker, outcomes and records.
+"""pytest plugin glue: options, scenario collection, one target per worker, outcomes, records and reports.
 
-Registered through the ``pytest11`` entry point, so it is active in every pytest run of an environment
-that has the package installed; it stays inert unless a conformance option is given or scenario files
-are collected.
+Registered through the ``pytest11`` entry point, so it is loaded in every pytest run of an environment that
+has the package installed. It stays inert (collects nothing, starts nothing) until scenario files are
+collected: either the built-in library (``pytest --pyargs conformance``, or its path) or a ``--scenarios DIR``.
+All the work happens in the layers below; this module only translates between them and pytest.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+import json
+import shlex
+import time
+import uuid
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _pytest._code.code import TerminalRepr
+
+from conformance import __version__, verdict
+from conformance.model.service import botocore_version, operation_names
+from conformance.report import records as rec
+from conformance.report.expectations import Expectations, ExpectationsError, load_expectations
+from conformance.scenario.library import builtin_dir
+from conformance.scenario.loader import ScenarioError, load_scenario
+from conformance.scenario.runner import ScenarioResult, run_scenario
+from conformance.targets.errors import TargetError
+from conformance.targets.running import RunningTarget, probe, start_target
+from conformance.targets.spec import TargetSpec, Timeouts, parse_target
+
+EVIDENCE_CHOICES = ("inferred", "documented", "model")
+DEFAULT_ACTORS = ("creator", "member", "member2", "outsider")
+
+
+@dataclass(slots=True)
+class Session:
+    """Per-process state of a conformance run (kept in ``config.stash``)."""
+
+    active: bool
+    spec: TargetSpec | None = None
+    target_arg: str = "reference"
+    roots: tuple[Path, ...] = ()
+    api_version: dt.date | None = None
+    evidence: str = "inferred"
+    report_dir: Path | None = None
+    run_id: str = ""
+    defects: frozenset[str] = frozenset()
+    expectations: Expectations | None = None
+    expectations_path: Path | None = None
+    seen_ids: dict[str, str] = field(default_factory=dict)
+    running: RunningTarget | None = None
+    start_error: str | None = None
+    started: float = field(default_factory=time.time)
+    scenarios: list[dict[str, Any]] = field(default_factory=list)
+    checks: list[dict[str, Any]] = field(default_factory=list)
+
+    def target(self) -> RunningTarget:
+        """The running target of this process, started on first use."""
+        if self.start_error is not None:
+            raise TargetError(self.start_error)
+        if self.running is None:
+            assert self.spec is not None
+            try:
+                self.running = start_target(self.spec, run_id=self.run_id, emulator_config=_emulator_config(self))
+            except TargetError as exc:
+                self.start_error = str(exc)
+                raise
+        return self.running
+
+
+SESSION = pytest.StashKey[Session]()
+RECORD_KEY = "cleanrooms-conformance"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("cleanrooms-conformance", "AWS Clean Rooms conformance")
+    group.addoption(
+        "--target",
+        default=None,
+        help="implementation to test: reference (default), moto, aws, http(s)://HOST:PORT, "
+        "or a name from --target-config",
+    )
+    group.addoption("--target-config", default=None, type=Path, help="TOML file with named targets")
+    group.addoption("--region", default=None, help="region for aws/URL targets (default us-east-1)")
+    group.addoption(
+        "--allow-account",
+        action="append",
+        default=[],
+        help="AWS account id the aws target may use (repeat; every actor's account must be listed)",
+    )
+    group.addoption(
+        "--api-version",
+        default=None,
+        help="run only scenarios whose behaviour existed in this SDK release (YYYY-MM-DD, e.g. 2025-09-03)",
+    )
+    group.addoption(
+        "--evidence",
+        default="inferred",
+        choices=EVIDENCE_CHOICES,
+        help="lowest evidence level whose failures fail the run (inferred < documented < model)",
+    )
+    group.addoption("--expectations", default=None, type=Path, help="expectations file (known failures of the target)")
+    group.addoption(
+        "--scenarios",
+        action="append",
+        default=[],
+        type=Path,
+        help="another directory of scenario files to run (repeatable)",
+    )
+    group.addoption("--report-dir", default=Path("reports"), type=Path, help="where reports/<target>/ is written")
+    group.addoption("--run-id", default=None, help="run id used in resource names and tags (default: random)")
+    group.addoption("--connect-timeout", default=5.0, type=float, help="seconds to wait for a connection")
+    group.addoption("--read-timeout", default=15.0, type=float, help="seconds to wait for a response")
+    group.addoption(
+        "--emulator-defect",
+        action="append",
+        default=[],
+        help="break the reference emulator on purpose (see `cleanrooms-conformance defects`); for self-tests",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "scenario: a conformance scenario from a YAML file")
+    config.addinivalue_line("markers", "fuzz: a generated (fuzz) conformance check")
+    session = _build_session(config)
+    config.stash[SESSION] = session
+    if not session.active:
+        return
+    # A malformed scenario file must not stop the other files from running (design: collection error, rest runs).
+    config.option.continue_on_collection_errors = True
+    _route_arguments(config, session)
+    config.pluginmanager.register(RunPlugin(config, session), "cleanrooms-conformance-run")
+
+
+def _build_session(config: pytest.Config) -> Session:
+    opt = config.option
+    extra_roots = tuple(Path(p).resolve() for p in opt.scenarios)
+    for root in extra_roots:
+        if not root.is_dir():
+            raise pytest.UsageError(
+                f"--scenarios {root}: not a directory; give a folder that holds *.yaml scenario files"
+            )
+    builtin = builtin_dir()
+    roots = (builtin.resolve(), *extra_roots)
+    explicit = opt.target is not None or bool(extra_roots) or _args_touch(config, builtin)
+    session = Session(active=explicit, roots=roots)
+    if not explicit:
+        return session
+    session.target_arg = opt.target or "reference"
+    session.evidence = opt.evidence
+    session.defects = frozenset(opt.emulator_defect)
+    if opt.api_version:
+        try:
+            session.api_version = dt.date.fromisoformat(opt.api_version)
+        except ValueError:
+            raise pytest.UsageError(
+                f"--api-version {opt.api_version!r}: expected a date YYYY-MM-DD (an SDK release date, e.g. 2025-12-18)"
+            ) from None
+    try:
+        session.spec = parse_target(
+            session.target_arg,
+            config_file=opt.target_config,
+            region=opt.region,
+            timeouts=Timeouts(connect=opt.connect_timeout, read=opt.read_timeout),
+            allow_accounts=opt.allow_account,
+        )
+    except TargetError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    if session.defects and session.spec.kind != "reference":
+        raise pytest.UsageError("--emulator-defect applies only to --target=reference")
+    session.report_dir = (Path(opt.report_dir) / _safe_name(session.spec.name)).resolve()
+    session.run_id = _run_id(config)
+    if opt.expectations is not None:
+        session.expectations_path = Path(opt.expectations).resolve()
+        try:
+            session.expectations = load_expectations(session.expectations_path)
+        except (ExpectationsError, OSError) as exc:
+            raise pytest.UsageError(f"--expectations: {exc}") from None
+    return session
+
+
+def _args_touch(config: pytest.Config, builtin: Path) -> bool:
+    """True when the positional arguments name the built-in library (a path in it, or ``--pyargs conformance``)."""
+    resolved = builtin.resolve()
+    for arg in config.args:
+        path = Path(arg.split("::", 1)[0])
+        try:
+            candidate = path.resolve()
+        except OSError:
+            continue
+        if candidate == resolved or resolved in candidate.parents or candidate in resolved.parents:
+            return True
+    return False
+
+
+def _route_arguments(config: pytest.Config, session: Session) -> None:
+    """Point collection at the scenario roots when the user gave no paths of their own."""
+    roots = [str(r) for r in session.roots]
+    if config.args_source != pytest.Config.ArgsSource.ARGS:
+        config.args[:] = roots
+        config.args_source = pytest.Config.ArgsSource.ARGS
+        return
+    for extra in roots[1:]:
+        if extra not in config.args:
+            config.args.append(extra)
+
+
+def _run_id(config: pytest.Config) -> str:
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput and workerinput.get(RECORD_KEY + "-run-id"):
+        return str(workerinput[RECORD_KEY + "-run-id"])
+    return str(config.option.run_id or f"cr-conf-{uuid.uuid4().hex[:8]}")
+
+
+def _safe_name(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name).strip("_") or "target"
+
+
+def _emulator_config(session: Session) -> Any:
+    if session.spec is None or session.spec.kind != "reference":
+        return None
+    from conformance.reference import EmulatorConfig
+
+    try:
+        return EmulatorConfig(defects=session.defects)
+    except ValueError as exc:
+        raise TargetError(f"--emulator-defect: {exc}") from None
+
+
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    state = parent.config.stash[SESSION]
+    if not state.active or file_path.suffix not in {".yaml", ".yml"}:
+        return None
+    resolved = file_path.resolve()
+    if not any(root == resolved.parent or root in resolved.parents for root in state.roots):
+        return None
+    collector: ScenarioFile = ScenarioFile.from_parent(parent, path=file_path)
+    return collector
+
+
+class ScenarioFile(pytest.File):
+    """One scenario YAML file; yields one item, or a collection error naming ``file:line``."""
+
+    def collect(self) -> Iterator[pytest.Item]:
+        state = self.config.stash[SESSION]
+        try:
+            scenario = load_scenario(self.path, actors=_actor_names(state))
+        except ScenarioError as exc:
+            raise self.CollectError(str(exc)) from None
+        first = state.seen_ids.setdefault(scenario.id, str(self.path))
+        if first != str(self.path):
+            raise self.CollectError(
+                f"{self.path}:{scenario.line}: scenario id {scenario.id!r} is already used by {first}; "
+                "give one of them another `id:`"
+            )
+        item: ScenarioItem = ScenarioItem.from_parent(self, name=scenario.id, scenario=scenario)
+        for tag in scenario.tags:
+            item.add_marker(pytest.mark.scenario(tag))
+        yield item
+
+
+def _actor_names(state: Session) -> tuple[str, ...]:
+    if state.spec is None:
+        return DEFAULT_ACTORS
+    return tuple(sorted(set(state.spec.actors) | set(DEFAULT_ACTORS)))
+
+
+class ScenarioFailure(Exception):
+    """Raised by a scenario item that failed; carries the formatted failure text."""
+
+
+class ScenarioItem(pytest.Item):
+    """One scenario run against the session's target."""
+
+    def __init__(self, *, scenario: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.scenario = scenario
+        self.add_marker(pytest.mark.scenario)
+
+    def runtest(self) -> None:
+        state = self.config.stash[SESSION]
+        started = time.perf_counter()
+        try:
+            target = state.target()
+        except TargetError as exc:
+            self._finish(state, None, started, error=f"target could not be started: {exc}")
+            raise ScenarioFailure(f"[ERROR] target could not be started: {exc}") from None
+        result = run_scenario(
+            self.scenario,
+            target,
+            run_id=state.run_id,
+            accounts={actor: target.account_id(actor) for actor in target.actors()},
+        )
+        judged = self._finish(state, result, started)
+        if judged.xfail:
+            pytest.xfail(judged.message)
+        if judged.failed:
+            raise ScenarioFailure(judged.message)
+
+    def _finish(
+        self, state: Session, result: ScenarioResult | None, started: float, *, error: str | None = None
+    ) -> verdict.Verdict:
+        judged = verdict.judge(
+            self.scenario, result, evidence=state.evidence, expectations=state.expectations, error=error
+        )
+        scenario_record, checks = verdict.build_records(
+            self.scenario,
+            result,
+            verdict=judged,
+            target=state.spec.name if state.spec else "",
+            rerun=self._rerun_command(),
+            duration_ms=(time.perf_counter() - started) * 1000,
+        )
+        self.stash[_RECORDS] = (scenario_record, checks)
+        return judged
+
+    def _rerun_command(self) -> str:
+        opts = self.config.option
+        parts = ["pytest", str(self.path), f"--target={opts.target or 'reference'}"]
+        if opts.target_config:
+            parts.append(f"--target-config={opts.target_config}")
+        for defect in opts.emulator_defect:
+            parts.append(f"--emulator-defect={defect}")
+        if opts.expectations:
+            parts.append(f"--expectations={opts.expectations}")
+        return shlex.join(parts)
+
+    def repr_failure(
+        self,
+        excinfo: pytest.ExceptionInfo[BaseException],
+        style: Any = None,
+    ) -> str | TerminalRepr:
+        if isinstance(excinfo.value, ScenarioFailure):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, max(self.scenario.line - 1, 0), f"scenario: {self.scenario.title}"
+
+
+_RECORDS = pytest.StashKey[tuple[dict[str, Any], list[dict[str, Any]]]]()
+
+
+
+class RunPlugin:
+    """The hooks of an active conformance run (registered only when scenarios are being collected)."""
+
+    def __init__(self, config: pytest.Config, state: Session) -> None:
+        self.config = config
+        self.state = state
+        self.report_paths: list[Path] = []
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_configure_node(self, node: Any) -> None:
+        """Xdist controller: every worker uses the controller's run id (one run, one id, one ledger)."""
+        node.workerinput[RECORD_KEY + "-run-id"] = self.state.run_id
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        state = self.state
+        if _is_worker(session.config) or state.spec is None:
+            return
+        # Remote targets are probed once, up front, so an unreachable endpoint is one clear message rather than a
+        # failure per scenario. Local targets (reference, moto) are started per worker and cannot be unreachable.
+        if state.spec.kind in {"url", "aws"}:
+            try:
+                probe(state.target())
+            except TargetError as exc:
+                pytest.exit(f"cleanrooms-conformance: {exc}", returncode=2)
+
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        if self.state.api_version is None:
+            return
+        keep: list[pytest.Item] = []
+        dropped: list[pytest.Item] = []
+        for item in items:
+            scenario = getattr(item, "scenario", None)
+            since = getattr(scenario, "since", None)
+            (dropped if since is not None and since > self.state.api_version else keep).append(item)
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+            items[:] = keep
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+        report = yield
+        if call.when == "call" and _RECORDS in item.stash:
+            scenario_record, checks = item.stash[_RECORDS]
+            report.user_properties.append((RECORD_KEY, json.dumps({"scenario": scenario_record, "checks": checks})))
+        return report
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        # Runs in the controller for xdist runs (worker reports are replayed there) and in the only process
+        # otherwise, so the records of every worker end up in one place.
+        if _is_worker(self.config):
+            return
+        for key, value in report.user_properties:
+            if key == RECORD_KEY:
+                payload = json.loads(str(value))
+                self.state.scenarios.append(payload["scenario"])
+                self.state.checks.extend(payload["checks"])
+
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        state = self.state
+        if state.running is not None:
+            state.running.close()
+            state.running = None
+        if _is_worker(session.config) or state.report_dir is None or state.spec is None:
+            return
+        run = rec.RunInfo(
+            target=state.spec.name,
+            endpoint=state.spec.endpoint or "",
+            run_id=state.run_id,
+            started=state.started,
+            finished=time.time(),
+            botocore_version=botocore_version(),
+            suite_version=__version__,
+            api_version=state.api_version.isoformat() if state.api_version else None,
+            evidence_threshold=state.evidence,
+            expectations_file=str(state.expectations_path) if state.expectations_path else None,
+            command=shlex.join(["pytest", *session.config.invocation_params.args]),
+        )
+        self.report_paths = verdict.write_reports(
+            state.report_dir, run, state.scenarios, state.checks, operation_names()
+        )
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if _is_worker(self.config):
+            return
+        counts: dict[str, int] = {}
+        for scenario in self.state.scenarios:
+            counts[scenario["outcome"]] = counts.get(scenario["outcome"], 0) + 1
+        summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "no scenarios ran"
+        name = self.state.spec.name if self.state.spec else ""
+        terminalreporter.write_sep("-", f"cleanrooms-conformance: {name}")
+        terminalreporter.write_line(f"scenarios: {summary}")
+        for path in self.report_paths:
+            terminalreporter.write_line(f"report: {path}")
+
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        if self.state.running is not None:
+            self.state.running.close()
+            self.state.running = None

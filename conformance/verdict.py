@@ -1,0 +1,170 @@
+"""Glue between a scenario result and what the run reports: the final outcome, and the records of every step.
+
+It combines three things the layers below keep apart: the runner's result (:mod:`conformance.scenario`), the
+evidence threshold (``--evidence``) and the expectations file (:mod:`conformance.report.expectations`). It has
+no pytest in it, so the CLI, benchmarks and tests can use it directly; ``plugin.py`` maps a :class:`Verdict`
+onto pytest's pass / fail / xfail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from conformance.report import records as rec
+from conformance.report.exchanges import request_mapping, response_mapping
+from conformance.report.expectations import Expectation, Expectations
+from conformance.report.folder import write_report
+from conformance.report.results import Results
+from conformance.scenario.format import EvidenceLevel, Scenario
+from conformance.scenario.outcomes import Outcome
+from conformance.scenario.runner import ScenarioResult, format_failure
+
+_FAILING = {Outcome.FAIL, Outcome.ERROR, Outcome.UNSUPPORTED, Outcome.XPASS}
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The final judgement of one scenario on one target."""
+
+    outcome: str
+    """What the reports show: PASS, FAIL, UNSUPPORTED, ERROR, XFAIL or XPASS."""
+    failed: bool
+    """True when this scenario fails the run (a regression, a stale or expired expectation)."""
+    xfail: bool
+    """True when it failed but does not fail the run (listed in the expectations, or below ``--evidence``)."""
+    message: str
+    expectation: Expectation | None = None
+
+
+def judge(
+    scenario: Scenario,
+    result: ScenarioResult | None,
+    *,
+    evidence: str,
+    expectations: Expectations | None,
+    error: str | None = None,
+    today: dt.date | None = None,
+) -> Verdict:
+    """Decide the outcome of ``scenario`` from its result, the evidence threshold and the expectations."""
+    level = EvidenceLevel(evidence)
+    if result is None:
+        actual, details = Outcome.ERROR, f"[ERROR] {error or 'the scenario did not run'}"
+    else:
+        actual = result.outcome_at(level)
+        details = format_failure(result, level)
+    if expectations is not None:
+        verdict = expectations.judge(scenario.id, str(actual), today=today or dt.date.today())
+        if verdict.outcome == Outcome.XFAIL:
+            return Verdict(str(Outcome.XFAIL), False, True, verdict.message, verdict.expectation)
+        if verdict.gating:
+            message = verdict.message if actual == Outcome.PASS else f"{verdict.message}\n{details}"
+            return Verdict(verdict.outcome, True, False, message, verdict.expectation)
+    if actual in _FAILING:
+        return Verdict(str(actual), True, False, details or f"[{actual}]")
+    if result is not None and result.outcome != Outcome.PASS:
+        # Failures exist, but all rest on weaker evidence than --evidence asks for: shown, not gating.
+        below = format_failure(result, EvidenceLevel.INFERRED)
+        note = f"failures below --evidence={level} (not gating):\n{below}"
+        return Verdict(str(result.outcome), False, True, note)
+    return Verdict(str(Outcome.PASS), False, False, "")
+
+
+def build_records(
+    scenario: Scenario,
+    result: ScenarioResult | None,
+    *,
+    verdict: Verdict,
+    target: str,
+    rerun: str,
+    duration_ms: float,
+    root: Path | None = None,
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The scenario record and one check record per step that ran, as plain dicts (they cross processes)."""
+    file = _display_path(scenario.file, root)
+    checks: list[dict[str, Any]] = []
+    for step_result in result.steps if result is not None else ():
+        step = step_result.step
+        check = rec.CheckRecord(
+            check_id=f"{scenario.id}#{step.index}",
+            scenario_id=scenario.id,
+            target=target,
+            outcome=str(step_result.outcome),
+            step=step.index,
+            step_name=step.label,
+            file=file,
+            line=step.line,
+            operation=step.operation,
+            actor=step.actor,
+            evidence_level=str(step.evidence.level),
+            evidence_source=step.evidence.source,
+            failures=tuple(
+                rec.FailureRecord(
+                    kind=failure.kind,
+                    message=failure.message,
+                    path=failure.path,
+                    evidence_level=str(failure.evidence.level),
+                    evidence_source=failure.evidence.source,
+                )
+                for failure in step_result.failures
+            ),
+            request=request_mapping(step_result.request, step_result.exchange),
+            response=response_mapping(step_result.exchange),
+            diff="\n".join(str(f) for f in step_result.failures) or None,
+            duration_ms=step_result.duration_s * 1000,
+        )
+        checks.append(rec.to_dict(check))
+    scenario_record = rec.ScenarioRecord(
+        scenario_id=scenario.id,
+        title=scenario.title,
+        target=target,
+        outcome=verdict.outcome,
+        file=file,
+        line=scenario.line,
+        since=scenario.since.isoformat(),
+        tags=scenario.tags,
+        evidence_level=_evidence_of(scenario, result),
+        message=verdict.message,
+        rerun=rerun,
+        duration_ms=duration_ms,
+        expectation=verdict.expectation.to_dict() if verdict.expectation is not None else None,
+    )
+    return rec.to_dict(scenario_record), checks
+
+
+def _evidence_of(scenario: Scenario, result: ScenarioResult | None) -> str:
+    """The strongest evidence among the failures, or the scenario's own level when nothing failed."""
+    levels = [f.evidence.level for step in (result.steps if result else ()) for f in step.failures]
+    return str(max(levels) if levels else scenario.evidence.level)
+
+
+def _display_path(path: Path, root: Path | None) -> str:
+    for base in (root, Path.cwd()):
+        if base is None:
+            continue
+        try:
+            return str(path.resolve().relative_to(base.resolve()))
+        except ValueError:
+            continue
+    return str(path)
+
+
+def write_reports(
+    directory: Path,
+    run: rec.RunInfo,
+    scenarios: Sequence[Mapping[str, Any]],
+    checks: Sequence[Mapping[str, Any]],
+    operations: Iterable[str],
+    *,
+    mask_accounts: bool = False,
+) -> list[Path]:
+    """Redact and write ``results.json`` and ``index.html`` for one run; returns the paths written."""
+    results = Results(
+        run=run,
+        scenarios=tuple(rec.from_dict(rec.ScenarioRecord, s) for s in scenarios),
+        checks=tuple(rec.from_dict(rec.CheckRecord, c) for c in checks),
+    )
+    return list(write_report(directory, results, operations=operations, mask_accounts=mask_accounts))
