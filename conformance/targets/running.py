@@ -297,6 +297,9 @@ def _start_aws(spec: TargetSpec, run_id: str, ledger_dir: Path, session_factory:
     )
 
 
+_ACCEPTED_BUT_BROKEN = ("ReadTimeoutError", "ConnectionClosedError")
+
+
 def probe(target: RunningTarget) -> None:
     """One cheap call (ListCollaborations as creator); :class:`TargetError` if no HTTP answer came back.
 
@@ -307,6 +310,10 @@ def probe(target: RunningTarget) -> None:
     except BotoCoreError as exc:  # e.g. credentials a profile cannot produce
         raise TargetError(f"target {target.spec.name!r} could not be probed: {exc}") from None
     if result.transport_error is None or result.status != 0:
+        return
+    if result.transport_error.startswith(_ACCEPTED_BUT_BROKEN):
+        # The server took the connection and then hung or hung up: reachable, only broken. Its scenarios end as
+        # ERROR with that evidence instead of the whole run stopping here.
         return
     raise TargetError(
         f"target {target.spec.name!r} at {target.endpoint_url} is not reachable: {result.transport_error}; "

@@ -1,0 +1,188 @@
+"""The value types a scenario file becomes once loaded: :class:`Scenario`, :class:`Step` and their evidence.
+
+These are plain frozen values. The loader builds them (and is the only place that checks them); the runner
+reads them. ``Step.params`` and ``Step.expect`` keep the file's text as written: templates (``{{ ... }}``) are
+not rendered and matchers (``!uuid``) are :class:`~conformance.scenario.matchers.Matcher` objects.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+
+class EvidenceLevel(enum.StrEnum):
+    """How firmly an expectation rests on AWS's own word; ordered ``inferred < documented < model``.
+
+    The comparison operators are defined here because a ``StrEnum`` would otherwise compare its values as
+    text, which orders ``documented < inferred < model``.
+    """
+
+    INFERRED = "inferred"
+    """A best reading of what the documents leave open (the spec's [inference] lines and A1..A18)."""
+    DOCUMENTED = "documented"
+    """Stated in AWS documentation (user guide, API reference, SDK docs)."""
+    MODEL = "model"
+    """Follows from the botocore service model (shapes, statuses, error bindings)."""
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    # A plain string is read as a level, so ``level >= "documented"`` means what it says; Python calls these
+    # methods first even for ``"model" > level``, because EvidenceLevel is a subclass of str.
+    def __lt__(self, other: object) -> bool:
+        level = _as_level(other)
+        return NotImplemented if level is None else self.rank < level.rank
+
+    def __le__(self, other: object) -> bool:
+        level = _as_level(other)
+        return NotImplemented if level is None else self.rank <= level.rank
+
+    def __gt__(self, other: object) -> bool:
+        level = _as_level(other)
+        return NotImplemented if level is None else self.rank > level.rank
+
+    def __ge__(self, other: object) -> bool:
+        level = _as_level(other)
+        return NotImplemented if level is None else self.rank >= level.rank
+
+
+def _as_level(value: object) -> EvidenceLevel | None:
+    if isinstance(value, EvidenceLevel):
+        return value
+    if isinstance(value, str):
+        try:
+            return EvidenceLevel(value)
+        except ValueError:
+            raise TypeError(f"cannot compare an evidence level with {value!r}") from None
+    return None
+
+
+_RANK = {EvidenceLevel.INFERRED: 0, EvidenceLevel.DOCUMENTED: 1, EvidenceLevel.MODEL: 2}
+
+#: The source keys of ``shared/spec/cleanrooms-behaviour.md`` (its "Sources" table and the ambiguities
+#: A1..A18). ``evidence.source`` must name keys from this set, so a typo is caught when the file is loaded;
+#: add a key here when the spec gains one.
+SOURCE_KEYS = frozenset(
+    {
+        "UG-CR", "UG-ADD", "UG-EDIT", "UG-MANAGE", "UG-JOIN", "UG-LEAVE", "UG-REMOVE", "UG-DELETE",
+        "UG-EVENTS", "UG-HIST", "API-UCR", "API-CCR", "API-LCR", "API-CR", "API-MCS", "API-CCS", "API-DM",
+        "API-ERR", "BOTO-UCR", "BOTO-VE", "CLI-CCR", "SMITHY", "SMITHY-C", "MODEL", "CHLOG", "APICHG", "TF",
+        "BOTOCORE-SRC",
+        *(f"A{n}" for n in range(1, 19)),
+    }
+)  # fmt: skip
+
+
+def is_ambiguity_key(key: str) -> bool:
+    """True for the spec's ambiguity keys (``A4``): expectations resting on them are inferences."""
+    return key[:1] == "A" and key[1:].isdigit()
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What an expectation rests on: its level and the spec's source key(s), e.g. ``inferred`` / ``A4``."""
+
+    level: EvidenceLevel
+    source: str
+    """One or more spec source keys separated by commas (``"UG-CR, A5"``)."""
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(part.strip() for part in self.source.split(",") if part.strip())
+
+    def __str__(self) -> str:
+        return f"{self.level}: {self.source}"
+
+
+#: Evidence of the automatic checks that every step gets from the service model.
+MODEL_EVIDENCE = Evidence(EvidenceLevel.MODEL, "MODEL")
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One call of a scenario and what it must produce."""
+
+    index: int
+    """0-based position in the scenario; ``steps[index]`` in templates."""
+    line: int
+    """1-based line of the step's first key in its file."""
+    actor: str
+    """Who calls (``creator``, ``member``, ``member2``, ``outsider`` or a target-defined actor)."""
+    operation: str
+    """The model operation name, e.g. ``CreateCollaborationChangeRequest``."""
+    params: Mapping[str, Any]
+    """The ``with:`` parameters as written (templates unrendered)."""
+    evidence: Evidence
+    """The evidence of this step's expectation: the step's own ``evidence:`` or else the file's."""
+    name: str = ""
+    raw_body: str | None = None
+    """When set, these bytes (after templating, UTF-8) are sent as the request body instead of ``params``'
+    body members; path and query members still come from ``params``."""
+    expect: Mapping[str, Any] | None = None
+    """A partial match of the parsed success response (matchers and templates allowed)."""
+    expect_error: Mapping[str, Any] | None = None
+    """A partial match of the error value ``{code, status, message, fields}``; ``reason:`` in the file is
+    stored here as ``fields.reason``."""
+    save: Mapping[str, str] = field(default_factory=dict)
+    """Name → JMESPath expression over this step's response (or error value)."""
+    lines: Mapping[str, int] = field(default_factory=dict, repr=False, compare=False)
+    """Line of each key of ``expect``/``expect_error``, by the path a mismatch reports (``a.b[0].c``)."""
+
+    @property
+    def label(self) -> str:
+        """A short human name: the step's ``name`` or ``step <index> <operation>``."""
+        return self.name or f"step {self.index} {self.operation}"
+
+    def line_of(self, path: str) -> int:
+        """The line of the expectation key nearest to ``path`` (the step's own line if none is known)."""
+        while path:
+            line = self.lines.get(path)
+            if line is not None:
+                return line
+            cut = max(path.rfind("."), path.rfind("["))
+            path = path[:cut] if cut > 0 else ""
+        return self.line
+
+
+@dataclass(frozen=True, slots=True, eq=False, weakref_slot=True)
+class Scenario:
+    """One scenario file: a titled sequence of steps that share templates and saved values.
+
+    Compared by identity (``eq=False``) and weakly referenceable, so the runner can keep per-scenario
+    compiled templates without holding on to scenarios nobody uses any more.
+    """
+
+    id: str
+    """Unique across the library; the file stem unless the file sets ``id:``."""
+    title: str
+    file: Path
+    line: int
+    """Line of the ``scenario:`` key."""
+    since: date
+    """The SDK release date that introduced what the scenario tests (spec §8)."""
+    tags: tuple[str, ...]
+    evidence: Evidence
+    """The file's default evidence."""
+    steps: tuple[Step, ...]
+    description: str = ""
+
+    @property
+    def location(self) -> str:
+        return f"{self.file}:{self.line}"
+
+    @property
+    def operations(self) -> frozenset[str]:
+        return frozenset(step.operation for step in self.steps)
+
+    @property
+    def actors(self) -> frozenset[str]:
+        return frozenset(step.actor for step in self.steps)
+
+    def __repr__(self) -> str:
+        return f"Scenario(id={self.id!r}, file={str(self.file)!r}, steps={len(self.steps)})"

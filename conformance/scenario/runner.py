@@ -1,0 +1,491 @@
+"""Runs a scenario's steps through a :class:`Caller` and judges every answer.
+
+Per step: render the templates, make the call, then judge in three layers.
+
+1. What happened at all: a transport failure or an unreadable body is ERROR; a target that does not have the
+   operation (HTTP 501, an unknown-operation error code, a 404/405 that names no Clean Rooms error) is
+   UNSUPPORTED.
+2. The written expectation (``expect`` / ``expect_error``, or "must succeed" when neither is given), at the
+   step's evidence level.
+3. The automatic model checks, on every step: the output shape of a success body and the wire rules of the
+   raw exchange (:mod:`conformance.model.shapecheck`, :mod:`conformance.model.wire`).
+
+The scenario stops at the first step that is ERROR or UNSUPPORTED, fails its written expectation or cannot
+save what it should: later steps depend on it. Model-check failures are recorded and the scenario goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import weakref
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+import jmespath
+
+from conformance.model.exchange import CallResult, Exchange
+from conformance.model.service import OperationInfo, error_status, operation
+from conformance.model.shapecheck import check_output
+from conformance.model.violations import Violation, ViolationKind
+from conformance.model.wire import check_wire
+from conformance.scenario.format import MODEL_EVIDENCE, Evidence, EvidenceLevel, Scenario, Step
+from conformance.scenario.matchers import match
+from conformance.scenario.outcomes import Outcome
+from conformance.scenario.templating import Render, TemplateError, compile_string, compile_tree
+
+__all__ = [
+    "Caller",
+    "Failure",
+    "FailureKind",
+    "ScenarioResult",
+    "StepResult",
+    "format_failure",
+    "run_scenario",
+]
+
+
+class Caller(Protocol):
+    """Makes one API call as an actor (the targets layer implements it).
+
+    Service errors and transport failures are *returned* in the :class:`CallResult`; an exception means the
+    call could not even be made, which the runner reports as ERROR. ``params`` must not be modified.
+    """
+
+    def call(
+        self, actor: str, operation: str, params: Mapping[str, Any], *, raw_body: bytes | None = None
+    ) -> CallResult: ...
+
+
+FailureKind = Literal[
+    "expectation", "shape", "wire", "transport", "unparseable", "unsupported", "template", "save", "error"
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """One thing wrong in one step."""
+
+    kind: FailureKind
+    message: str
+    evidence: Evidence
+    step: int
+    """Index of the step it belongs to."""
+    path: str = ""
+    """Where in the response (``collaboration.status``), when it concerns one value."""
+    line: int | None = None
+    """The scenario-file line of the expectation it concerns."""
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path and not self.message.startswith(self.path) else self.message
+
+
+@dataclass(frozen=True, slots=True)
+class StepResult:
+    """What one step sent, got, and how it was judged."""
+
+    step: Step
+    outcome: Outcome
+    failures: tuple[Failure, ...] = ()
+    request: Mapping[str, Any] | None = None
+    """The rendered parameters (None when rendering failed)."""
+    raw_body: bytes | None = None
+    response: Any = None
+    """The parsed success response, or the error value ``{code, status, message, fields}``; None when
+    nothing usable came back."""
+    call: CallResult | None = None
+    duration_s: float = 0.0
+
+    @property
+    def exchange(self) -> Exchange | None:
+        return self.call.exchange if self.call is not None else None
+
+    def failures_at_or_above(self, level: EvidenceLevel) -> list[Failure]:
+        return [failure for failure in self.failures if failure.evidence.level >= level]
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioResult:
+    """The steps that ran (in order) and the scenario's overall outcome."""
+
+    scenario: Scenario
+    steps: tuple[StepResult, ...]
+    duration_s: float = 0.0
+
+    @property
+    def outcome(self) -> Outcome:
+        """The outcome counting every failure (``--evidence=inferred``)."""
+        return self.outcome_at(EvidenceLevel.INFERRED)
+
+    def outcome_at(self, level: EvidenceLevel) -> Outcome:
+        """ERROR if a step broke; else FAIL if a failure at ``level`` or stronger; else UNSUPPORTED; else PASS."""
+        outcomes = {step.outcome for step in self.steps}
+        if Outcome.ERROR in outcomes:
+            return Outcome.ERROR
+        if any(step.failures_at_or_above(level) for step in self.steps if step.outcome is Outcome.FAIL):
+            return Outcome.FAIL
+        if Outcome.UNSUPPORTED in outcomes:
+            return Outcome.UNSUPPORTED
+        return Outcome.PASS
+
+    def failures_at_or_above(self, level: EvidenceLevel) -> list[Failure]:
+        """Failures whose evidence is ``level`` or stronger (ERROR/UNSUPPORTED causes are model-level)."""
+        return [failure for step in self.steps for failure in step.failures_at_or_above(level)]
+
+    @property
+    def not_run(self) -> tuple[Step, ...]:
+        """The steps after the one the scenario stopped at."""
+        return self.scenario.steps[len(self.steps) :]
+
+
+def run_scenario(
+    scenario: Scenario,
+    caller: Caller,
+    *,
+    run_id: str,
+    accounts: Mapping[str, str],
+    model_checks: bool = True,
+) -> ScenarioResult:
+    """Run every step of ``scenario`` through ``caller``; never raises for what the target does.
+
+    ``model_checks=False`` leaves out the automatic shape and wire checks (for tools that judge only the
+    written expectations, and for measuring the runner itself).
+    """
+    started = time.perf_counter()
+    values: list[Any] = []
+    context: dict[str, Any] = {"run_id": run_id, "accounts": accounts, "scenario_id": scenario.id, "steps": values}
+    results: list[StepResult] = []
+    for step, plan in zip(scenario.steps, _plan(scenario), strict=True):
+        result, stop = _run_step(step, plan, caller, context, model_checks)
+        results.append(result)
+        values.append(result.response)
+        if stop:
+            break
+    return ScenarioResult(scenario, tuple(results), time.perf_counter() - started)
+
+
+# --- compiled steps ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _StepPlan:
+    """A step's templates and JMESPath expressions, compiled once per scenario."""
+
+    info: OperationInfo
+    params: Render
+    raw_body: Render | None
+    expect: Render | None
+    expect_error: Render | None
+    save: tuple[tuple[str, str, Any], ...]
+
+
+_PLANS: weakref.WeakKeyDictionary[Scenario, tuple[_StepPlan, ...]] = weakref.WeakKeyDictionary()
+
+
+def _plan(scenario: Scenario) -> tuple[_StepPlan, ...]:
+    plans = _PLANS.get(scenario)
+    if plans is None:
+        plans = tuple(
+            _StepPlan(
+                info=operation(step.operation),
+                params=compile_tree(dict(step.params)),
+                raw_body=compile_string(step.raw_body) if step.raw_body is not None else None,
+                expect=compile_tree(step.expect) if step.expect is not None else None,
+                expect_error=compile_tree(step.expect_error) if step.expect_error is not None else None,
+                save=tuple((name, text, jmespath.compile(text)) for name, text in step.save.items()),
+            )
+            for step in scenario.steps
+        )
+        _PLANS[scenario] = plans
+    return plans
+
+
+# --- one step ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """A response the runner could read: a success or a service error."""
+
+    success: bool
+    value: Any
+    """Parsed success output, or the error value."""
+    document: Mapping[str, Any] | None
+    """The response body as JSON, when there was a raw exchange with a JSON object body."""
+
+
+#: Error codes by which servers say "no such operation here".
+UNSUPPORTED_CODES = frozenset(
+    {
+        "UnknownOperationException",
+        "UnknownOperation",
+        "InvalidAction",
+        "NotImplemented",
+        "NotImplementedException",
+        "UnsupportedOperation",
+        "UnsupportedOperationException",
+    }
+)
+
+
+def _run_step(
+    step: Step, plan: _StepPlan, caller: Caller, context: dict[str, Any], model_checks: bool
+) -> tuple[StepResult, bool]:
+    started = time.perf_counter()
+    evidence = step.evidence
+    try:
+        params = plan.params(context)
+        raw_body = plan.raw_body(context).encode("utf-8") if plan.raw_body is not None else None
+        expected = plan.expect(context) if plan.expect is not None else None
+        expected_error = plan.expect_error(context) if plan.expect_error is not None else None
+    except TemplateError as exc:
+        failure = Failure("template", str(exc), evidence, step.index, line=step.line)
+        return StepResult(step, Outcome.FAIL, (failure,), duration_s=time.perf_counter() - started), True
+
+    def finish(
+        outcome: Outcome, failures: Sequence[Failure], response: Any = None, call: CallResult | None = None
+    ) -> StepResult:
+        return StepResult(
+            step, outcome, tuple(failures), params, raw_body, response, call, time.perf_counter() - started
+        )
+
+    try:
+        result = caller.call(step.actor, step.operation, params, raw_body=raw_body)
+    except Exception as exc:  # the caller could not make the call at all: a suite or configuration problem
+        message = f"the call could not be made: {type(exc).__name__}: {exc}"
+        return finish(Outcome.ERROR, [Failure("error", message, MODEL_EVIDENCE, step.index)]), True
+
+    answer = _read(plan.info, result, step.index)
+    if isinstance(answer, Failure):
+        outcome = Outcome.UNSUPPORTED if answer.kind == "unsupported" else Outcome.ERROR
+        return finish(outcome, [answer], call=result), True
+
+    failures = _judge(step, answer, result, expected, expected_error)
+    stop = bool(failures)
+    if model_checks:
+        failures += _model_failures(step, result, answer)
+    if not stop:
+        for name, text, expression in plan.save:
+            found = expression.search(answer.value)
+            if found is None:
+                message = f"save {name}: {text!r} found nothing in the response"
+                failures.append(Failure("save", message, evidence, step.index, line=step.line))
+                stop = True
+            else:
+                context[name] = found
+    return finish(Outcome.FAIL if failures else Outcome.PASS, failures, answer.value, result), stop
+
+
+def _read(info: OperationInfo, result: CallResult, index: int) -> _Answer | Failure:
+    """Classify the raw outcome: an answer to judge, or the ERROR/UNSUPPORTED failure that ends the step."""
+    if result.transport_error is not None:
+        kind: FailureKind = "unparseable" if result.transport_error.startswith("unparseable") else "transport"
+        return Failure(kind, result.transport_error, MODEL_EVIDENCE, index)
+    exchange = result.exchange
+    status = result.status or _metadata_status(result.error)
+    body = exchange.response_body if exchange is not None else b""
+    headers = exchange.response_headers if exchange is not None else {}
+    code = result.error_code
+    reason = _unsupported(status, code, headers, body)
+    if reason is not None:
+        return Failure("unsupported", f"{info.name} is not implemented by the target: {reason}", MODEL_EVIDENCE, index)
+    document = _json_object(body) if body.strip() else ({} if exchange is not None else None)
+    if code is None:
+        if result.parsed is None:
+            return Failure("error", "the call returned neither a response nor an error", MODEL_EVIDENCE, index)
+        if body.strip() and document is None:
+            message = f"HTTP {status} body is not a JSON object: {body[:80]!r}"
+            return Failure("unparseable", message, MODEL_EVIDENCE, index)
+        return _Answer(True, result.parsed, document)
+    if status >= 500 and body.strip() and document is None:
+        # A 5xx page that is not a restJson1 error (a proxy's or a crash page): the target broke.
+        message = f"HTTP {status} {code}: the body is not JSON: {body[:80]!r}"
+        return Failure("unparseable", message, MODEL_EVIDENCE, index)
+    return _Answer(False, _error_value(code, status, result.error, document), document)
+
+
+def _unsupported(status: int, code: str | None, headers: Mapping[str, str], body: bytes) -> str | None:
+    if status == 501:
+        return f"HTTP 501{f' {code}' if code else ''}"
+    if code in UNSUPPORTED_CODES:
+        return f"{code} (HTTP {status})"
+    if status in (404, 405):
+        content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+        if "html" in content_type.lower() or body.lstrip()[:1] == b"<":
+            return f"HTTP {status} with an HTML page (no such route)"
+        if code is None or error_status(code) is None:
+            return f"HTTP {status}{f' {code}' if code else ''}, not a Clean Rooms error (no such route)"
+    return None
+
+
+def _json_object(body: bytes) -> Mapping[str, Any] | None:
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return None
+    return document if isinstance(document, dict) else None
+
+
+def _metadata_status(error: Mapping[str, Any] | None) -> int:
+    metadata = (error or {}).get("ResponseMetadata") or {}
+    return int(metadata.get("HTTPStatusCode", 0))
+
+
+def _error_value(
+    code: str, status: int, error: Mapping[str, Any] | None, document: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """``{code, status, message, fields}``: what ``expect_error`` is matched against.
+
+    The members come from the body as sent when it is a JSON object (botocore keeps only the members of
+    errors it knows), else from botocore's parsed error.
+    """
+    if document is not None:
+        members = {k: v for k, v in document.items() if k not in ("__type", "code", "Code")}
+    else:
+        members = {k: v for k, v in (error or {}).items() if k not in ("Error", "ResponseMetadata")}
+    message = members.pop("message", None)
+    alternative = members.pop("Message", None)
+    if message is None:
+        message = alternative if alternative is not None else ((error or {}).get("Error") or {}).get("Message")
+    value: dict[str, Any] = {"code": code, "status": status, "fields": members}
+    if message is not None:
+        value["message"] = message
+    return value
+
+
+def _judge(step: Step, answer: _Answer, result: CallResult, expected: Any, expected_error: Any) -> list[Failure]:
+    evidence = step.evidence
+    if expected_error is not None:
+        if answer.success:
+            want = expected_error.get("code")
+            message = f"expected the error {want!r}, but the call succeeded (HTTP {result.status})"
+            return [Failure("expectation", message, evidence, step.index, line=step.line)]
+        return _mismatches(step, expected_error, answer.value)
+    if not answer.success:
+        error = answer.value
+        said = f": {error['message']}" if error.get("message") else ""
+        message = f"expected success, got {error['code']} (HTTP {error['status']}){said}"
+        return [Failure("expectation", message, evidence, step.index, line=step.line)]
+    if expected is None:
+        return []
+    return _mismatches(step, expected, answer.value)
+
+
+def _mismatches(step: Step, expected: Any, actual: Any) -> list[Failure]:
+    return [
+        Failure("expectation", m.message, step.evidence, step.index, path=m.path, line=step.line_of(m.path))
+        for m in match(expected, actual)
+    ]
+
+
+_WIRE_SOURCES = {ViolationKind.ERROR_TYPE: "SMITHY", ViolationKind.BODY: "SMITHY", ViolationKind.TIMESTAMP: "SMITHY"}
+
+
+def _model_failures(step: Step, result: CallResult, answer: _Answer) -> list[Failure]:
+    exchange = result.exchange
+    failures: list[Failure] = []
+    seen: set[tuple[str, str, str]] = set()
+    if exchange is not None and exchange.status:
+        wire = check_wire(step.operation, exchange.status, exchange.response_headers, exchange.response_body)
+        for violation in wire:
+            seen.add((violation.path, violation.kind, violation.message))
+            failures.append(_violation_failure("wire", violation, step.index))
+    if answer.success:
+        if answer.document is not None:
+            shape = check_output(step.operation, answer.document, wire=True)
+        else:
+            shape = check_output(step.operation, answer.value, wire=False)
+        # The wire check reports a body's non-number timestamps too; keep each finding once.
+        failures += [
+            _violation_failure("shape", v, step.index) for v in shape if (v.path, v.kind, v.message) not in seen
+        ]
+    return failures
+
+
+def _violation_failure(kind: FailureKind, violation: Violation, index: int) -> Failure:
+    level = EvidenceLevel.MODEL if violation.evidence == "model" else EvidenceLevel.INFERRED
+    source = _WIRE_SOURCES.get(violation.kind, "MODEL") if kind == "wire" else "MODEL"
+    return Failure(kind, violation.message, Evidence(level, source), index, path=violation.path)
+
+
+# --- the failure text --------------------------------------------------------------------------------------
+
+_BODY_SHOWN = 800
+_REQUEST_SHOWN = 600
+_STEPS_SHOWN = 3
+
+
+def format_failure(result: ScenarioResult, level: EvidenceLevel | str = EvidenceLevel.INFERRED) -> str:
+    """A terminal-sized account of why ``result`` did not pass at ``level`` ("" when it did).
+
+    For each step with a problem (at most three): its ``file:line``, actor and operation, the rendered
+    request, the response (status, error code, body) and every failure with its evidence and line.
+    """
+    level = EvidenceLevel(level)
+    scenario = result.scenario
+    shown = [
+        step
+        for step in result.steps
+        if step.outcome in (Outcome.ERROR, Outcome.UNSUPPORTED) or step.failures_at_or_above(level)
+    ]
+    if not shown:
+        return ""
+    out = [f"{scenario.title} [{scenario.id}]: {result.outcome_at(level)}"]
+    for step_result in shown[:_STEPS_SHOWN]:
+        out.extend(_step_block(scenario, step_result, level))
+    if len(shown) > _STEPS_SHOWN:
+        out.append(f"... and {len(shown) - _STEPS_SHOWN} more step(s) with problems")
+    if result.not_run:
+        first, last = result.not_run[0].index, result.not_run[-1].index
+        out.append(f"not run: steps[{first}]" + (f"..steps[{last}]" if last != first else "") + " (stopped above)")
+    return "\n".join(out)
+
+
+def _step_block(scenario: Scenario, result: StepResult, level: EvidenceLevel) -> list[str]:
+    step = result.step
+    lines = [
+        f"{scenario.file}:{step.line}: steps[{step.index}] {step.label!r}: "
+        f"{step.actor} calls {step.operation} -> {result.outcome}"
+    ]
+    exchange = result.exchange
+    if exchange is not None and exchange.method:
+        lines.append(f"  request: {exchange.method} {exchange.url}")
+    if result.request is not None:
+        lines.append(f"  params: {_clip(_dumps(result.request), _REQUEST_SHOWN)}")
+    if result.raw_body is not None:
+        lines.append(f"  raw body: {_clip(result.raw_body.decode('utf-8', 'replace'), _REQUEST_SHOWN)}")
+    if result.call is not None:
+        lines.append(f"  response: {_response_text(result.call)}")
+    broke = result.outcome in (Outcome.ERROR, Outcome.UNSUPPORTED)
+    failures = result.failures if broke else result.failures_at_or_above(level)
+    for failure in failures:
+        where = f" ({scenario.file}:{failure.line})" if failure.line and failure.line != step.line else ""
+        lines.append(f"  - [{failure.kind}, {failure.evidence}] {failure}{where}")
+    return lines
+
+
+def _response_text(call: CallResult) -> str:
+    exchange = call.exchange
+    head = f"HTTP {call.status}" if call.status else "no HTTP response"
+    if call.error_code and call.error_code != str(call.status):  # botocore names an unnamed error by its status
+        head += f" {call.error_code}"
+    if call.transport_error:
+        head += f" ({call.transport_error})"
+    if exchange is not None and exchange.response_body:
+        body = exchange.response_body
+        document = _json_object(body)
+        text = _dumps(document) if document is not None else body.decode("utf-8", "replace")
+        return f"{head} {_clip(text, _BODY_SHOWN)}"
+    if call.parsed is not None:
+        return f"{head} {_clip(_dumps(call.parsed), _BODY_SHOWN)}"
+    return head
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, default=str, ensure_ascii=False, separators=(", ", ": "))
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split()) if "\n" in text else text
+    return text if len(text) <= limit else f"{text[: limit - 3]}... ({len(text)} chars)"
