@@ -145,11 +145,13 @@ def _build_session(config: pytest.Config) -> Session:
                 f"--scenarios {root}: not a directory; give a folder that holds *.yaml scenario files"
             )
     builtin = builtin_dir()
-    roots = (builtin.resolve(), *extra_roots)
     explicit = opt.target is not None or bool(extra_roots) or _args_touch(config, builtin)
-    session = Session(active=explicit, roots=roots)
     if not explicit:
-        return session
+        return Session(active=False)
+    # Scenario files are collected from the built-in library, every --scenarios folder, and whatever paths the
+    # user named on the command line of a conformance run (`pytest my/dir --target=...`).
+    named = tuple(Path(arg.split("::", 1)[0]).resolve() for arg in config.args if Path(arg.split("::", 1)[0]).exists())
+    session = Session(active=True, roots=(builtin.resolve(), *extra_roots, *named))
     session.target_arg = opt.target or "reference"
     session.evidence = opt.evidence
     session.defects = frozenset(opt.emulator_defect)
@@ -240,7 +242,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     if not state.active or file_path.suffix not in {".yaml", ".yml"}:
         return None
     resolved = file_path.resolve()
-    if not any(root == resolved.parent or root in resolved.parents for root in state.roots):
+    if not any(root in (resolved, resolved.parent) or root in resolved.parents for root in state.roots):
         return None
     collector: ScenarioFile = ScenarioFile.from_parent(parent, path=file_path)
     return collector
@@ -347,7 +349,6 @@ class ScenarioItem(pytest.Item):
 
 
 _RECORDS = pytest.StashKey[tuple[dict[str, Any], list[dict[str, Any]]]]()
-
 
 
 class RunPlugin:
