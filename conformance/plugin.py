@@ -24,6 +24,7 @@ from _pytest._code.code import TerminalRepr
 from conformance import __version__, verdict
 from conformance.model.service import botocore_version, operation_names
 from conformance.report import records as rec
+from conformance.report.allure import allure_labels
 from conformance.report.expectations import Expectations, ExpectationsError, load_expectations
 from conformance.scenario.library import builtin_dir
 from conformance.scenario.loader import ScenarioError, load_scenario
@@ -322,6 +323,16 @@ class ScenarioItem(pytest.Item):
             duration_ms=(time.perf_counter() - started) * 1000,
         )
         self.stash[_RECORDS] = (scenario_record, checks)
+        # Small, useful facts for JUnit's <properties>; the full records travel separately (see RECORD_KEY).
+        self.user_properties.extend(
+            [
+                ("outcome", judged.outcome),
+                ("evidence", scenario_record["evidence_level"]),
+                ("since", str(self.scenario.since)),
+            ]
+        )
+        if self.config.getoption("allure_report_dir", None):
+            _annotate_allure(scenario_record, checks, state)
         return judged
 
     def _rerun_command(self) -> str:
@@ -349,6 +360,22 @@ class ScenarioItem(pytest.Item):
 
 
 _RECORDS = pytest.StashKey[tuple[dict[str, Any], list[dict[str, Any]]]]()
+
+
+def _annotate_allure(scenario_record: dict[str, Any], checks: list[dict[str, Any]], state: Session) -> None:
+    """Allure labels and request/response attachments, when allure-pytest is installed and --alluredir given."""
+    try:
+        import allure
+    except ImportError:  # the [allure] extra is optional; --alluredir alone then only gets pytest's basics
+        return
+    record = rec.from_dict(rec.ScenarioRecord, scenario_record)
+    for name, value in allure_labels(record, [str(c["operation"]) for c in checks]):
+        allure.dynamic.label(name, value)  # type: ignore[no-untyped-call]  # allure-python has no annotations here
+    allure.dynamic.parameter("target", state.spec.name if state.spec else "")
+    for check in checks:
+        body = json.dumps({"request": check["request"], "response": check["response"]}, indent=2, default=str)
+        name = f"step {check['step']} {check['operation']} as {check['actor']}: {check['outcome']}"
+        allure.attach(body, name=name, attachment_type=allure.attachment_type.JSON)
 
 
 class RunPlugin:
@@ -399,16 +426,23 @@ class RunPlugin:
             report.user_properties.append((RECORD_KEY, json.dumps({"scenario": scenario_record, "checks": checks})))
         return report
 
+    @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         # Runs in the controller for xdist runs (worker reports are replayed there) and in the only process
-        # otherwise, so the records of every worker end up in one place.
+        # otherwise, so the records of every worker end up in one place. The records ride on user_properties
+        # because that is what xdist carries to the controller; they are taken off again here, first, so that
+        # junitxml and other plugins never copy whole requests and responses into their files.
         if _is_worker(self.config):
             return
+        kept = []
         for key, value in report.user_properties:
             if key == RECORD_KEY:
                 payload = json.loads(str(value))
                 self.state.scenarios.append(payload["scenario"])
                 self.state.checks.extend(payload["checks"])
+            else:
+                kept.append((key, value))
+        report.user_properties = kept
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         state = self.state
