@@ -25,7 +25,9 @@ from conformance import __version__, verdict
 from conformance.model.service import botocore_version, operation_names
 from conformance.report import records as rec
 from conformance.report.allure import allure_labels
+from conformance.report.errors import ReportError
 from conformance.report.expectations import Expectations, ExpectationsError, load_expectations
+from conformance.report.recording import differences, read_recording, recording_of, write_recording
 from conformance.scenario.library import builtin_dir
 from conformance.scenario.loader import ScenarioError, load_scenario
 from conformance.scenario.runner import ScenarioResult, run_scenario
@@ -53,6 +55,8 @@ class Session:
     expectations: Expectations | None = None
     expectations_path: Path | None = None
     seen_ids: dict[str, str] = field(default_factory=dict)
+    record_dir: Path | None = None
+    against_dir: Path | None = None
     running: RunningTarget | None = None
     start_error: str | None = None
     started: float = field(default_factory=time.time)
@@ -117,6 +121,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--connect-timeout", default=5.0, type=float, help="seconds to wait for a connection")
     group.addoption("--read-timeout", default=15.0, type=float, help="seconds to wait for a response")
     group.addoption(
+        "--record",
+        action="store_true",
+        default=False,
+        help="save every scenario's normalised responses under --recordings/<target>/ (golden recordings)",
+    )
+    group.addoption("--recordings", default=Path("recordings"), type=Path, help="folder of golden recordings")
+    group.addoption(
+        "--against-recording",
+        default=None,
+        type=Path,
+        help="compare every scenario with the recording in this folder (e.g. recordings/aws) and fail on differences",
+    )
+    group.addoption(
         "--emulator-defect",
         action="append",
         default=[],
@@ -177,6 +194,15 @@ def _build_session(config: pytest.Config) -> Session:
         raise pytest.UsageError("--emulator-defect applies only to --target=reference")
     session.report_dir = (Path(opt.report_dir) / _safe_name(session.spec.name)).resolve()
     session.run_id = _run_id(config)
+    if opt.record:
+        session.record_dir = (Path(opt.recordings) / _safe_name(session.spec.name)).resolve()
+    if opt.against_recording is not None:
+        against = Path(opt.against_recording).resolve()
+        if not against.is_dir():
+            raise pytest.UsageError(
+                f"--against-recording {against}: not a folder of recordings; make one with --record first"
+            )
+        session.against_dir = against
     if opt.expectations is not None:
         session.expectations_path = Path(opt.expectations).resolve()
         try:
@@ -322,6 +348,8 @@ class ScenarioItem(pytest.Item):
             rerun=self._rerun_command(),
             duration_ms=(time.perf_counter() - started) * 1000,
         )
+        if result is not None and (state.record_dir or state.against_dir):
+            judged, scenario_record, checks = self._compare_with_recording(state, judged, scenario_record, checks)
         self.stash[_RECORDS] = (scenario_record, checks)
         # Small, useful facts for JUnit's <properties>; the full records travel separately (see RECORD_KEY).
         self.user_properties.extend(
@@ -334,6 +362,28 @@ class ScenarioItem(pytest.Item):
         if self.config.getoption("allure_report_dir", None):
             _annotate_allure(scenario_record, checks, state)
         return judged
+
+    def _compare_with_recording(
+        self, state: Session, judged: verdict.Verdict, scenario_record: dict[str, Any], checks: list[dict[str, Any]]
+    ) -> tuple[verdict.Verdict, dict[str, Any], list[dict[str, Any]]]:
+        target = state.target()
+        current = recording_of(
+            self.scenario.id, target.spec.name, checks, accounts=dict(target.accounts), run_id=state.run_id
+        )
+        if state.record_dir is not None:
+            write_recording(state.record_dir, current)
+        if state.against_dir is None:
+            return judged, scenario_record, checks
+        try:
+            recorded = read_recording(state.against_dir, self.scenario.id)
+        except ReportError as exc:
+            raise ScenarioFailure(f"[ERROR] {exc}") from None
+        if recorded is None:
+            self.user_properties.append(("recording", "none"))
+            return judged, scenario_record, checks
+        found = differences(recorded, current)
+        path = state.against_dir / f"{self.scenario.id}.json"
+        return verdict.with_recording_differences(judged, scenario_record, checks, found, recording=path)
 
     def _rerun_command(self) -> str:
         opts = self.config.option

@@ -18,6 +18,7 @@ from conformance.report import records as rec
 from conformance.report.exchanges import request_mapping, response_mapping
 from conformance.report.expectations import Expectation, Expectations
 from conformance.report.folder import write_report
+from conformance.report.recording import Difference
 from conformance.report.results import Results
 from conformance.scenario.format import EvidenceLevel, Scenario
 from conformance.scenario.outcomes import Outcome
@@ -168,3 +169,45 @@ def write_reports(
         checks=tuple(rec.from_dict(rec.CheckRecord, c) for c in checks),
     )
     return list(write_report(directory, results, operations=operations, mask_accounts=mask_accounts))
+
+
+def with_recording_differences(
+    judged: Verdict,
+    scenario_record: dict[str, Any],
+    checks: list[dict[str, Any]],
+    found: Sequence[Difference],
+    *,
+    recording: Path,
+) -> tuple[Verdict, dict[str, Any], list[dict[str, Any]]]:
+    """Fold differences from a golden recording into the verdict and the records: each one fails its step.
+
+    A comparison with a recording is something the user asked for explicitly, so its differences always gate,
+    whatever ``--evidence`` says; their evidence is the recording itself.
+    """
+    if not found:
+        return judged, scenario_record, checks
+    by_step: dict[int, list[Difference]] = {}
+    for difference in found:
+        by_step.setdefault(difference.step, []).append(difference)
+    for check in checks:
+        extra = by_step.get(int(check.get("step") or 0), [])
+        if not extra:
+            continue
+        check["failures"] = [
+            *check["failures"],
+            *(
+                rec.to_dict(
+                    rec.FailureRecord("recording", str(d), evidence_level="documented", evidence_source=str(recording))
+                )
+                for d in extra
+            ),
+        ]
+        if check["outcome"] == Outcome.PASS:
+            check["outcome"] = str(Outcome.FAIL)
+    lines = "\n".join(f"  - {d}" for d in found)
+    message = f"[FAIL] differs from the recording {recording}:\n{lines}"
+    if judged.message:
+        message = f"{judged.message}\n{message}"
+    outcome = judged.outcome if judged.outcome in {Outcome.ERROR, Outcome.UNSUPPORTED} else str(Outcome.FAIL)
+    scenario_record = {**scenario_record, "outcome": outcome, "message": message}
+    return Verdict(outcome, True, False, message, judged.expectation), scenario_record, checks

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-
 UUID = "0d1b6a4e-8c6f-4b1e-9b7a-2f4a3c5d6e7f"
 
 GET_COLLABORATION = f"""
