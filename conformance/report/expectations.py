@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 
+from . import records
 from .results import Results
 
 EXIT_OK = 0
@@ -336,14 +338,17 @@ def expectations_from_results(results: Results, *, reason: str = "recorded by ex
         entry = CommentedMap()
         entry["id"] = scenario.scenario_id
         entry["outcome"] = str(old.get("outcome")) if old else scenario.outcome
-        entry["reason"] = str(old.get("reason")) if old and old.get("reason") else reason
+        entry["reason"] = str(old.get("reason")) if old and old.get("reason") else _first_failure(scenario, reason)
         if old and old.get("link"):
             entry["link"] = str(old["link"])
         if old and old.get("expires"):
             entry["expires"] = dt.date.fromisoformat(str(old["expires"]))
+        # One line per entry: a reviewer reads one scenario per line, and deleting a line un-lists exactly
+        # one scenario (the gate then fails on it) instead of leaving a broken half-entry behind.
+        entry.fa.set_flow_style()
         seq.append(entry)
         if scenario.title:
-            seq.yaml_set_comment_before_after_key(len(seq) - 1, before=scenario.title, indent=2)
+            seq.yaml_add_eol_comment(scenario.title, len(seq) - 1)
     document = CommentedMap()
     document["version"] = 1
     document["implementation"] = results.run.target + (f" ({results.run.endpoint})" if results.run.endpoint else "")
@@ -354,6 +359,27 @@ def expectations_from_results(results: Results, *, reason: str = "recorded by ex
     )
     yaml = YAML(typ="rt")
     yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096  # keep each entry on its one line
     buffer = io.StringIO()
     yaml.dump(document, buffer)
     return buffer.getvalue()
+
+
+_FAILURE_LINE = re.compile(r"^\s*- \[[^\]]*\]\s*(?P<text>.+)$", re.MULTILINE)
+
+
+_FILE_REFERENCE = re.compile(r"\s*\([^()]*\.ya?ml:\d+\)\s*$")
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _first_failure(scenario: records.ScenarioRecord, default: str) -> str:
+    """The first failure of the scenario's message, as a reason a reviewer can judge (or ``default``).
+
+    Run-specific parts (ids, the scenario file's path on this machine) are left out, so that regenerating the
+    file after another run changes only what really changed.
+    """
+    found = _FAILURE_LINE.search(scenario.message or "")
+    if found is None:
+        return default
+    text = _UUID.sub("<id>", _FILE_REFERENCE.sub("", " ".join(found.group("text").split())))
+    return text if len(text) <= 200 else text[:197] + "..."

@@ -241,3 +241,29 @@ def test_expectation_as_record(expectations: Expectations) -> None:
 
     assert record["expires"] == "2027-06-30"
     assert dataclasses.asdict(expectations.entries[1])["line"] == 9
+
+
+def test_generated_file_has_one_line_per_entry_so_deleting_a_line_unlists_one_scenario(tmp_path: Path) -> None:
+    from conformance.report import records as rec
+    from conformance.report.expectations import expectations_from_results, load_expectations
+    from conformance.report.results import Results
+
+    message = "x [FAIL]\n/s.yaml:4: steps[0] ...\n  - [expectation, model: MODEL] a.b: expected 1, got 2 (/tmp/s.yaml:9)\n"
+    results = Results(
+        run=rec.RunInfo(target="fake"),
+        scenarios=tuple(
+            rec.ScenarioRecord(scenario_id=f"s{i}", title=f"t{i}", target="fake", outcome="FAIL", message=message)
+            for i in range(3)
+        ),
+        checks=(),
+    )
+    text = expectations_from_results(results)
+    entry_lines = [line for line in text.splitlines() if line.lstrip().startswith("- {id: ")]
+    assert len(entry_lines) == 3
+    assert "reason: 'a.b: expected 1, got 2'" in entry_lines[0]  # the first failure, without the local path
+    path = tmp_path / "e.yaml"
+    path.write_text(text.replace(entry_lines[1] + "\n", ""))
+    loaded = load_expectations(path)
+    assert loaded.lookup("s0") is not None
+    assert loaded.lookup("s1") is None
+    assert loaded.lookup("s2") is not None
