@@ -248,7 +248,10 @@ def test_generated_file_has_one_line_per_entry_so_deleting_a_line_unlists_one_sc
     from conformance.report.expectations import expectations_from_results, load_expectations
     from conformance.report.results import Results
 
-    message = "x [FAIL]\n/s.yaml:4: steps[0] ...\n  - [expectation, model: MODEL] a.b: expected 1, got 2 (/tmp/s.yaml:9)\n"
+    message = (
+        "x [FAIL]\n/s.yaml:4: steps[0] ...\n"
+        "  - [expectation, model: MODEL] a.b: expected 1, got 2 (/tmp/s.yaml:9)\n"
+    )
     results = Results(
         run=rec.RunInfo(target="fake"),
         scenarios=tuple(
