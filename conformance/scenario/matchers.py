@@ -448,6 +448,9 @@ class LenMatcher(Matcher):
             self._low = _count(arg.get("min", 0), arg)
             self._high = _count(arg["max"], arg) if "max" in arg else None
         else:
+            # A tagged plain scalar reaches the matcher as text (`!len 3` → "3"): read it as the number it is.
+            if isinstance(arg, str) and arg.strip().isdigit():
+                arg = int(arg.strip())
             self._low = self._high = _count(arg, arg)
 
     def check(self, actual: object, path: str, out: list[Mismatch]) -> None:

@@ -37,9 +37,7 @@ def _run_library(target: RunningTarget, defects: frozenset[str]) -> list[Scenari
     scenarios, errors = load_scenarios([builtin_dir()])
     assert not errors, errors
     try:
-        return [
-            run_scenario(s, target, run_id=target.run_id, accounts=dict(target.accounts)) for s in scenarios
-        ]
+        return [run_scenario(s, target, run_id=target.run_id, accounts=dict(target.accounts)) for s in scenarios]
     finally:
         server.set_defects(frozenset())
 
@@ -62,8 +60,6 @@ def test_each_defect_makes_the_library_fail_naming_the_step(target: RunningTarge
 
 
 def test_defect_through_the_pytest_option(pytester: pytest.Pytester) -> None:
-    result = pytester.runpytest(
-        str(builtin_dir()), "--target=reference", "--emulator-defect=member-can-commit", "-q"
-    )
+    result = pytester.runpytest(str(builtin_dir()), "--target=reference", "--emulator-defect=member-can-commit", "-q")
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.stdout.fnmatch_lines(["*member*COMMIT*"])

@@ -1,0 +1,84 @@
+"""The command line, end to end, in real subprocesses: the README's main command, serve, compare, expectations."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import boto3
+import pytest
+from botocore.config import Config
+
+CLI = [sys.executable, "-m", "conformance"]
+
+
+def _run(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    return subprocess.run([*CLI, *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env)
+
+
+@pytest.mark.slow
+def test_run_against_the_reference_emulator_writes_the_report(tmp_path: Path) -> None:
+    done = _run("run", "-q", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    report = tmp_path / "reports" / "reference"
+    results = json.loads((report / "results.json").read_text())
+    assert len(results["scenarios"]) >= 60
+    assert {s["outcome"] for s in results["scenarios"]} == {"PASS"}
+    assert (report / "index.html").stat().st_size > 10_000
+    assert f"report: {report / 'index.html'}" in done.stdout
+
+
+@pytest.mark.slow
+def test_compare_and_expectations_from_real_runs(tmp_path: Path) -> None:
+    assert _run("run", "-q", "-n", "2", cwd=tmp_path).returncode == 0
+    moto = _run("run", "-q", "--target=moto", cwd=tmp_path)
+    assert moto.returncode == 1  # moto fails scenarios: a regression-free gate needs an expectations file
+    compared = _run("compare", "reports/reference", "reports/moto", "-o", "reports/compare", cwd=tmp_path)
+    assert compared.returncode == 0, compared.stderr
+    assert (tmp_path / "reports" / "compare" / "compare.html").exists()
+    assert "moto" in compared.stdout
+    written = _run("expectations", "--from", "reports/moto", "-o", "ci/moto.yaml", cwd=tmp_path)
+    assert written.returncode == 0, written.stderr
+    gated = _run("run", "-q", "--target=moto", "--expectations=ci/moto.yaml", cwd=tmp_path)
+    assert gated.returncode == 0, gated.stdout[-3000:]
+
+
+def test_usage_and_target_errors_exit_2(tmp_path: Path) -> None:
+    assert _run("run", "--target=ftp://nowhere", cwd=tmp_path, timeout=120).returncode == 2
+    assert _run("run", "--target=http://127.0.0.1:9", "--connect-timeout=1", cwd=tmp_path, timeout=120).returncode == 2
+    assert _run("compare", "no/such/dir", cwd=tmp_path).returncode == 2
+    assert _run("frobnicate", cwd=tmp_path).returncode == 2
+
+
+def test_serve_prints_its_url_and_answers_boto3(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    proc = subprocess.Popen([*CLI, "serve", "--port", "0"], stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        assert line.startswith("reference emulator listening on http://127.0.0.1:"), line
+        url = line.split()[4]
+        client = boto3.client(
+            "cleanrooms",
+            region_name="us-east-1",
+            endpoint_url=url,
+            aws_access_key_id="111111111111",
+            aws_secret_access_key="conformance",
+            config=Config(retries={"total_max_attempts": 1}),
+        )
+        assert client.list_collaborations()["collaborationList"] == []
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_scenarios_and_defects_lists(tmp_path: Path) -> None:
+    listed = _run("scenarios", cwd=tmp_path)
+    assert listed.returncode == 0
+    assert len(listed.stdout.splitlines()) >= 60
+    defects = _run("defects", cwd=tmp_path)
+    assert "member-can-commit" in defects.stdout
