@@ -118,6 +118,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="another directory of scenario files to run (repeatable)",
     )
     group.addoption("--report-dir", default=Path("reports"), type=Path, help="where reports/<target>/ is written")
+    group.addoption(
+        "--mask-accounts",
+        action="store_true",
+        default=False,
+        help="replace 12-digit account ids in the report folder with placeholders (<account:creator>)",
+    )
     group.addoption("--run-id", default=None, help="run id used in resource names and tags (default: random)")
     group.addoption("--connect-timeout", default=5.0, type=float, help="seconds to wait for a connection")
     group.addoption("--read-timeout", default=15.0, type=float, help="seconds to wait for a response")
@@ -526,9 +532,15 @@ class RunPlugin:
             evidence_threshold=state.evidence,
             expectations_file=str(state.expectations_path) if state.expectations_path else None,
             command=shlex.join(["pytest", *session.config.invocation_params.args]),
+            extra={"accounts": {a.name: a.account_id for a in state.spec.actors.values() if a.account_id}},
         )
         self.report_paths = verdict.write_reports(
-            state.report_dir, run, state.scenarios, state.checks, operation_names()
+            state.report_dir,
+            run,
+            state.scenarios,
+            state.checks,
+            operation_names(),
+            mask_accounts=bool(self.config.option.mask_accounts),
         )
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
