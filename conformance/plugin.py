@@ -26,8 +26,8 @@ from conformance.model.service import botocore_version, operation_names
 from conformance.report import records as rec
 from conformance.report.allure import allure_labels
 from conformance.report.errors import ReportError
-from conformance.report.families import OTHER, operation_family
 from conformance.report.expectations import Expectations, ExpectationsError, load_expectations
+from conformance.report.families import OTHER, operation_family
 from conformance.report.recording import differences, read_recording, recording_of, write_recording
 from conformance.scenario.library import builtin_dir
 from conformance.scenario.loader import ScenarioError, load_scenario
