@@ -19,11 +19,6 @@ from conformance.scenario.runner import ScenarioResult, format_failure, run_scen
 from conformance.targets.running import RunningTarget, start_target
 from conformance.targets.spec import parse_target
 
-# Defects a hand-written scenario cannot be expected to meet (inputs nobody writes by hand); the fuzz layer's
-# tests cover them.
-FUZZ_ONLY = {"server-error-on-tab"}
-
-
 @pytest.fixture(scope="module")
 def target() -> Iterator[RunningTarget]:
     with start_target(parse_target("reference"), run_id="cr-conf-defects") as running:
@@ -49,7 +44,7 @@ def test_the_library_passes_on_a_healthy_emulator(target: RunningTarget) -> None
     assert not failing, "\n\n".join(failing.values())
 
 
-@pytest.mark.parametrize("defect", sorted(set(DEFECTS) - FUZZ_ONLY))
+@pytest.mark.parametrize("defect", sorted(DEFECTS))
 def test_each_defect_makes_the_library_fail_naming_the_step(target: RunningTarget, defect: str) -> None:
     results = _run_library(target, frozenset({defect}))
     failing = [r for r in results if r.outcome != Outcome.PASS]
