@@ -1,4 +1,4 @@
-"""Command-line glue: ``cleanrooms-conformance run | serve | cleanup | compare | expectations | defects | scenarios``.
+"""Command-line glue: ``cleanrooms-conformance run | serve | cleanup | compare | expectations | openapi | ...``.
 
 Each subcommand parses its options, calls one function of a layer below, and turns errors into a message on
 stderr and an exit code: 0 clean, 1 regressions (failed scenarios or stale expectations), 2 usage or target
@@ -55,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--region", default="us-east-1")
     serve.add_argument("--defect", action="append", default=[], help="break the emulator on purpose (see `defects`)")
 
+    sub.add_parser("openapi", help="print the OpenAPI 3.1 document derived from the botocore service model")
     sub.add_parser("defects", help="list the named defects the reference emulator can simulate")
     sub.add_parser("scenarios", help="list the built-in scenarios (id, since, title)")
 
@@ -81,6 +82,9 @@ def _run(args: argparse.Namespace, rest: list[str]) -> int:
     from conformance.scenario.library import builtin_dir
 
     argv = [str(builtin_dir()), f"--target={args.target}", f"--report-dir={args.report_dir}", "-p", "no:cacheprovider"]
+    # This process imported the package before pytest started, so pytest cannot rewrite its asserts (it has none
+    # that matter for a run); say nothing about it.
+    argv += ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
     code = int(pytest.main([*argv, *rest]))
     if code in (EXIT_OK, EXIT_REGRESSION):
         return code
@@ -106,6 +110,13 @@ def _serve(args: argparse.Namespace, rest: list[str]) -> int:
     except OSError as exc:
         print(f"cleanrooms-conformance serve: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    return EXIT_OK
+
+
+def _openapi(args: argparse.Namespace, rest: list[str]) -> int:
+    from conformance.model.openapi import dumps
+
+    sys.stdout.write(dumps() + "\n")
     return EXIT_OK
 
 
@@ -187,6 +198,7 @@ def _expectations(args: argparse.Namespace, rest: list[str]) -> int:
 _HANDLERS = {
     "run": _run,
     "serve": _serve,
+    "openapi": _openapi,
     "defects": _defects,
     "scenarios": _scenarios,
     "cleanup": _cleanup,

@@ -36,6 +36,9 @@ from conformance.targets.errors import TargetError
 from conformance.targets.running import RunningTarget, probe, start_target
 from conformance.targets.spec import TargetSpec, Timeouts, parse_target
 
+# The fuzz checks' pytest side lives in its own glue module; loading it from here keeps one entry point.
+pytest_plugins = ["conformance.fuzz_plugin"]
+
 EVIDENCE_CHOICES = ("inferred", "documented", "model")
 DEFAULT_ACTORS = ("creator", "member", "member2", "outsider")
 

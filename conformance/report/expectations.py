@@ -365,7 +365,8 @@ def expectations_from_results(results: Results, *, reason: str = "recorded by ex
     return buffer.getvalue()
 
 
-_FAILURE_LINE = re.compile(r"^\s*- \[[^\]]*\]\s*(?P<text>.+)$", re.MULTILINE)
+# A failure line of a scenario ("  - [expectation, model: MODEL] text") or of a fuzz check ("  [shape, model] text").
+_FAILURE_LINE = re.compile(r"^\s*(?:- )?\[[^\]]*\]\s*(?P<text>.+)$", re.MULTILINE)
 
 
 _FILE_REFERENCE = re.compile(r"\s*\([^()]*\.ya?ml:\d+\)\s*$")

@@ -19,6 +19,7 @@ from conformance.scenario.runner import ScenarioResult, format_failure, run_scen
 from conformance.targets.running import RunningTarget, start_target
 from conformance.targets.spec import parse_target
 
+
 @pytest.fixture(scope="module")
 def target() -> Iterator[RunningTarget]:
     with start_target(parse_target("reference"), run_id="cr-conf-defects") as running:

@@ -1,0 +1,176 @@
+"""Fuzzing one target: which operations it implements (found once), and the named checks run over them.
+
+A :class:`Campaign` owns the :class:`~conformance.fuzz.execute.Runner` (one fixture pool per target and
+process), decides the operation set (every model operation the target answers, minus those it does not
+implement), runs strategies and turns outcomes into :class:`~conformance.fuzz.results.Tally` values, writing a
+reproducer for the first few findings of each.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from conformance.fuzz import reproducer
+from conformance.fuzz.execute import Outcome, Runner, Target, Variant
+from conformance.fuzz.judge import unsupported_reason
+from conformance.fuzz.refs import UnboundRef, placeholders, resolve
+from conformance.fuzz.results import Finding, Tally, outcome_of
+from conformance.fuzz.seeds import CORE_OPERATIONS, seed_for
+from conformance.fuzz.systematic import generate
+from conformance.model.service import operation_names
+from conformance.targets.errors import RequestBuildError
+
+#: Findings per tally that get a reproducer (and are kept in the report).
+MAX_FINDINGS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Support:
+    """The operations a target implements, and why the others count as not implemented."""
+
+    implemented: tuple[str, ...]
+    unsupported: Mapping[str, str]
+
+
+class Campaign:
+    """The fuzz state of one target in one process."""
+
+    def __init__(
+        self,
+        target: Target,
+        accounts: Mapping[str, str],
+        *,
+        region: str,
+        reproducers: Path | None = None,
+        operations: Sequence[str] | None = None,
+    ) -> None:
+        self.runner = Runner(target, accounts)
+        self.region = region
+        self.reproducers = reproducers
+        self.wanted = tuple(operations) if operations else None
+        self._support: Support | None = None
+        self._written: dict[str, int] = {}
+
+    @property
+    def target(self) -> Target:
+        return self.runner.target
+
+    # -- which operations ------------------------------------------------------------------------------------
+
+    def support(self) -> Support:
+        """Probe every (wanted) model operation once with its baseline; cached for the campaign."""
+        if self._support is None:
+            names = self.wanted or operation_names()
+            implemented: list[str] = []
+            unsupported: dict[str, str] = {}
+            for name in names:
+                reason = self._probe(name)
+                if reason is None:
+                    implemented.append(name)
+                else:
+                    unsupported[name] = reason
+            self._support = Support(tuple(implemented), unsupported)
+        return self._support
+
+    def _probe(self, name: str) -> str | None:
+        seed = seed_for(name)
+        pool = self.runner.pool
+        fixture = pool.acquire()
+        try:
+            params = resolve(seed.required.params, fixture.bindings)
+        except UnboundRef:
+            params = placeholders(seed.required.params)
+        try:
+            result = self.target.call(seed.actor, name, params)
+        except RequestBuildError as exc:
+            pool.release(fixture, clean=True)
+            return f"no request could be built from the model ({exc})"
+        changed = seed.touches_fixture and result.ok
+        pool.release(fixture, clean=not changed)
+        if changed:
+            self.runner.generation += 1
+        return unsupported_reason(result)
+
+    def operations(self) -> tuple[str, ...]:
+        """The operations to fuzz: implemented ones, the suite's core operations first."""
+        implemented = self.support().implemented
+        core = [op for op in CORE_OPERATIONS if op in implemented]
+        return (*core, *(op for op in implemented if op not in CORE_OPERATIONS))
+
+    def reported_unsupported(self) -> dict[str, str]:
+        """Unsupported operations worth a record: the core ones (and any the user asked for by name)."""
+        unsupported = self.support().unsupported
+        shown = set(self.wanted or CORE_OPERATIONS)
+        return {op: why for op, why in unsupported.items() if op in shown}
+
+    # -- running ---------------------------------------------------------------------------------------------
+
+    def systematic(self, strategy: str, operations: Iterable[str] | None = None) -> list[Tally]:
+        """One tally per operation for a systematic strategy."""
+        tallies = []
+        for name in operations if operations is not None else self.operations():
+            generated = generate(strategy, name)
+            tally = self.run_variants(strategy, name, generated.variants)
+            tallies.append(_with(tally, dropped=len(generated.dropped)))
+        return tallies
+
+    def run_variants(self, strategy: str, name: str, variants: Iterable[Variant]) -> Tally:
+        started = time.perf_counter()
+        self.runner.forget()
+        counts = {"pass": 0, "fail": 0, "error": 0, "skip": 0}
+        findings: list[Finding] = []
+        notes: set[str] = set()
+        for variant in variants:
+            outcome = self.runner.run(variant)
+            counts[outcome.status] += 1
+            if outcome.status in ("fail", "error") and len(findings) < MAX_FINDINGS:
+                findings.append(self.finding(outcome))
+            if outcome.note:
+                notes.add(outcome.note)
+        ran = counts["pass"] + counts["fail"] + counts["error"]
+        return Tally(
+            strategy,
+            name,
+            outcome_of(counts["fail"], counts["error"]),
+            variants=ran,
+            passed=counts["pass"],
+            failed=counts["fail"],
+            errors=counts["error"],
+            skipped=counts["skip"],
+            findings=tuple(findings),
+            note="; ".join(sorted(notes)),
+            duration_s=time.perf_counter() - started,
+        )
+
+    def finding(self, outcome: Outcome, *, stem: str | None = None) -> Finding:
+        """A finding for a failed outcome, with its reproducer written when a folder is set."""
+        variant = outcome.variant
+        exchange = outcome.result.exchange if outcome.result is not None else None
+        path = curl = None
+        if self.reproducers is not None and outcome.plan is not None:
+            base = stem or f"fuzz-{variant.strategy}-{variant.operation}"
+            number = self._written.get(base, 0)
+            self._written[base] = number + 1
+            name = f"{base}-{number}" if stem is None else base
+            written = reproducer.write(outcome.plan, self.reproducers, name, exchange=exchange, region=self.region)
+            path, curl = str(written.scenario), str(written.curl) if written.curl else None
+        return Finding(
+            label=variant.label,
+            problems=outcome.problems,
+            actor=variant.actor,
+            params=dict(outcome.params) if outcome.params is not None else placeholders(dict(variant.params)),
+            exchange=exchange,
+            reproducer=path,
+            curl=curl,
+        )
+
+
+def unsupported_tally(strategy: str, name: str, reason: str) -> Tally:
+    return Tally(strategy, name, "UNSUPPORTED", note=f"{name} is not implemented by the target: {reason}")
+
+
+def _with(tally: Tally, *, dropped: int) -> Tally:
+    return replace(tally, dropped=dropped)

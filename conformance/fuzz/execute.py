@@ -1,0 +1,412 @@
+"""Runs one generated input (a :class:`Variant`) against a target and judges it, with a reproducer on failure.
+
+For each variant: borrow a fixture (a fresh one when a healthy target would change it), bind its references,
+take the witness reads of a mutating call, make the call, judge the answer (:mod:`conformance.fuzz.judge`),
+then either check that a refusal changed nothing or follow a success with its round-trip reads. Everything
+that was sent and read is kept as a :class:`~conformance.fuzz.plan.Plan`, so a failure comes with the
+scenario that replays it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+from conformance.fuzz.expect import Context, StepRef, Tag, mismatches
+from conformance.fuzz.fixtures import CONSTANTS, Fixture, FixturePool
+from conformance.fuzz.judge import DECODING_KINDS, Level, Problem, judge_invalid, judge_valid
+from conformance.fuzz.plan import NO_BODY, Evidence, Plan, PlanStep
+from conformance.fuzz.readback import Read, round_trip, unchanged, witness_reads
+from conformance.fuzz.refs import UnboundRef, refs_in, resolve
+from conformance.fuzz.seeds import OPAQUE_MEMBERS, seed_for
+from conformance.model.common_errors import is_known_error
+from conformance.model.exchange import CallResult
+from conformance.model.service import operation
+
+Status = Literal["pass", "fail", "skip", "error"]
+CALL_STEP = "fuzzed call"
+"""How the fuzzed call's step is named in a plan (``fuzzed call: <label>``)."""
+_MAX_PAGES = 50
+
+
+class Target(Protocol):
+    """What the fuzzer needs of a target (``RunningTarget`` has it)."""
+
+    def call(
+        self, actor: str, operation: str, params: Mapping[str, Any], *, raw_body: bytes | None = None
+    ) -> CallResult: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Broken:
+    """The one constraint an invalid variant breaks."""
+
+    kind: str
+    """``too-long``, ``too-short``, ``bad-pattern``, ``unknown-enum``, ``too-many-items``, ``too-few-items``,
+    ``missing-required``, ``two-union-members``, ``zero-union-members``, ``wrong-type``, ``below-range`` or
+    ``above-range``."""
+    path: str
+    """Where, as the shape checker spells it (``members[0].displayName``)."""
+    member: str
+    """The member name an error should mention."""
+    level: Level = "model"
+    """``inferred`` when the value breaks a pattern only under the full-match reading (SMITHY-C, A14)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One generated call: who calls which operation with what, and whether the input is valid."""
+
+    strategy: str
+    operation: str
+    actor: str
+    params: Mapping[str, Any]
+    label: str
+    broken: Broken | None = None
+    raw: bool = False
+    """Send the body members as an exact JSON body (values botocore cannot serialize, e.g. wrong types)."""
+    lists: bool = False
+    """Also check that account-wide lists show what a successful write made (slower)."""
+
+    @property
+    def valid(self) -> bool:
+        return self.broken is None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """How one variant fared."""
+
+    variant: Variant
+    status: Status
+    problems: tuple[Problem, ...] = ()
+    result: CallResult | None = None
+    plan: Plan | None = None
+    note: str = ""
+    params: Mapping[str, Any] | None = None
+    """The parameters as sent (references bound)."""
+
+
+class Runner:
+    """Runs variants against one target, lending fixtures from one pool."""
+
+    def __init__(self, target: Target, accounts: Mapping[str, str]) -> None:
+        self.target = target
+        self.pool = FixturePool(self._setup_call, accounts)
+        self.generation = 0
+        """Bumped by every call that may have changed state; witness reads of one generation are reused."""
+        self._witnessed: dict[str, tuple[int, Any]] = {}
+
+    def run(self, variant: Variant, *, keep_plan: bool = False) -> Outcome:
+        """Run one variant; ``keep_plan`` records its reproducer plan even when it passes."""
+        seed = seed_for(variant.operation)
+        fixture = self.pool.acquire(fresh=seed.touches_fixture and variant.valid)
+        try:
+            params = resolve(variant.params, fixture.bindings)
+        except UnboundRef as exc:
+            self.pool.release(fixture, clean=True)
+            return Outcome(variant, "skip", note=str(exc))
+        return _Session(self, fixture).run(variant, params, seed.mutating, seed.touches_fixture, keep_plan)
+
+    def forget(self) -> None:
+        """Drop remembered witness reads: calls made outside this runner (another check) may have changed state."""
+        self._witnessed.clear()
+
+    def _setup_call(self, actor: str, operation_name: str, params: Mapping[str, Any]) -> CallResult:
+        self.generation += 1
+        return self.target.call(actor, operation_name, params)
+
+    def witnessed(self, key: str) -> Any:
+        """A witness read taken in this generation (the state it shows cannot have changed since)."""
+        found = self._witnessed.get(key)
+        return found[1] if found is not None and found[0] == self.generation else None
+
+    def remember(self, key: str, value: Any) -> None:
+        self._witnessed[key] = (self.generation, value)
+
+
+class _Session:
+    """One variant's calls and the plan that records them."""
+
+    def __init__(self, runner: Runner, fixture: Fixture) -> None:
+        self.runner = runner
+        self.fixture = fixture
+        self.steps: list[PlanStep] = [
+            PlanStep(s.name, s.actor, s.operation, dict(s.params), save=dict(s.save)) for s in self.fixture.steps
+        ]
+        self.values: list[Any] = [None] * len(self.steps)
+        self.shown: list[int] = list(range(len(self.steps)))
+        """Plan positions the reproducer keeps (setup, the call, and the reads that failed)."""
+
+    @property
+    def context(self) -> Context:
+        return Context(self.values, self.fixture.bindings)
+
+    def run(
+        self, variant: Variant, params: Mapping[str, Any], mutating: bool, touches: bool, keep_plan: bool
+    ) -> Outcome:
+        witnesses = witness_reads(variant.operation, variant.actor) if mutating else ()
+        before: list[tuple[Read, int]] = []
+        for read in witnesses:
+            value = self._witness(read)
+            if value is not None:
+                before.append((read, self._record(read.step, value)))
+        result = self._call(variant, params)
+        at = self._record(_call_step(variant, result, ()), _body(result))
+        self.shown.append(at)
+        if result.transport_error is not None:
+            problems = judge_valid(variant.operation, result)
+            self.runner.pool.release(self.fixture, clean=False)
+            self.steps[at] = _call_step(variant, result, problems)
+            plan = self._plan(variant, problems, at)
+            return Outcome(variant, "error", tuple(problems), result, plan, params=params)
+        problems = self._judge(variant, result)
+        refused = result.error_code is not None or not 200 <= result.status < 300
+        if mutating and not refused:
+            self.runner.generation += 1
+        changed = False
+        if refused:
+            for read, first in before:
+                self.shown.append(first)
+                found = self._check(unchanged(read, first), "state-changed", witness=True)
+                changed |= bool(found)
+                problems += found
+            if changed:
+                self.runner.generation += 1
+        elif variant.valid:
+            answer = self.values[at] if isinstance(self.values[at], Mapping) else {}
+            for read in round_trip(variant.operation, variant.actor, variant.params, at, answer, lists=variant.lists):
+                problems += self._check(read, "echo")
+        self.runner.pool.release(self.fixture, clean=not touches or (refused and not changed))
+        if variant.operation == "CreateCollaboration" and not refused:
+            self._delete_created(variant.actor, self.values[at])
+        if not problems:
+            kept = self._plan(variant, [], at) if keep_plan else None
+            return Outcome(variant, "pass", (), result, kept, params=params)
+        self.steps[at] = _call_step(variant, result, problems)
+        return Outcome(variant, "fail", tuple(problems), result, self._plan(variant, problems, at), params=params)
+
+    # -- calls ------------------------------------------------------------------------------------------------
+
+    def _delete_created(self, actor: str, answer: Any) -> None:
+        """Delete a collaboration a variant made, once judged: it keeps the caller's list short."""
+        created = answer.get("collaboration", {}).get("id") if isinstance(answer, Mapping) else None
+        if isinstance(created, str):
+            self.runner.generation += 1
+            self.runner.target.call(actor, "DeleteCollaboration", {"collaborationIdentifier": created})
+
+    def _call(self, variant: Variant, params: Mapping[str, Any]) -> CallResult:
+        target = self.runner.target
+        if not variant.raw:
+            return target.call(variant.actor, variant.operation, params)
+        outside, body = split_body(variant.operation, params)
+        raw = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        return target.call(variant.actor, variant.operation, outside, raw_body=raw)
+
+    def _read(self, read: Read) -> Any:
+        """The JSON answer of a read (every page merged for a paged one), None when it did not succeed."""
+        step = read.step
+        try:
+            params = resolve(_steps_resolved(step.params, self.context), self.fixture.bindings)
+        except (UnboundRef, KeyError, IndexError, TypeError):
+            return None
+        target = self.runner.target
+        merged: list[Any] = []
+        page: Any = None
+        for _ in range(_MAX_PAGES):
+            result = target.call(step.actor, step.operation, params)
+            page = _body(result)
+            if not result.ok or not isinstance(page, dict):
+                return None
+            if read.paged is None:
+                return page
+            items = page.get(read.paged)
+            merged.extend(items if isinstance(items, list) else [])
+            token = page.get("nextToken")
+            if not token:
+                break
+            params = {**params, "nextToken": token}
+        return {read.paged: merged}
+
+    def _witness(self, read: Read) -> Any:
+        """The state before a call: the last witness read of the same thing when nothing has changed since."""
+        key = self._key(read)
+        value = self.runner.witnessed(key) if key else None
+        if value is None:
+            value = self._read(read)
+            if key and value is not None:
+                self.runner.remember(key, value)
+        return value
+
+    def _key(self, read: Read) -> str:
+        try:
+            params = resolve(read.step.params, self.fixture.bindings)
+        except UnboundRef:
+            return ""
+        return json.dumps([read.step.actor, read.step.operation, params], sort_keys=True)
+
+    def _check(self, read: Read, kind: str, *, witness: bool = False) -> list[Problem]:
+        value = self._read(read)  # always a real read: this is the observation being judged
+        if witness and value is not None:
+            key = self._key(read)
+            if key:
+                self.runner.remember(key, value)
+        at = self._record(read.step, value)
+        evidence = read.step.evidence or Evidence("inferred", "MODEL")
+        if value is None:
+            self.shown.append(at)
+            message = f"{read.step.operation} ({read.step.name}) did not succeed"
+            return [Problem(kind, message, evidence.level, evidence.source)]
+        found = mismatches(read.step.expect, value, self.context) if read.step.expect is not None else []
+        if not found:
+            return []
+        self.shown.append(at)
+        return [Problem(kind, f"{read.step.name}: {m}", evidence.level, evidence.source) for m in found]
+
+    def _record(self, step: PlanStep, value: Any) -> int:
+        self.steps.append(step)
+        self.values.append(value)
+        return len(self.steps) - 1
+
+    # -- judging and the reproducer ---------------------------------------------------------------------------
+
+    def _judge(self, variant: Variant, result: CallResult) -> list[Problem]:
+        broken = variant.broken
+        if broken is None:
+            opaque = any(name in variant.params for name in OPAQUE_MEMBERS)
+            return judge_valid(variant.operation, result, opaque=opaque)
+        return judge_invalid(variant.operation, result, kind=broken.kind, path=broken.path, member=broken.member)
+
+    def _plan(self, variant: Variant, problems: list[Problem], at: int) -> Plan:
+        setup = len(self.fixture.steps)
+        keep = sorted(set(self.shown))
+        if not any(_fixture_refs(self.steps[i]) for i in keep if i >= setup):
+            # Nothing after the setup refers to the fixture: the reproducer needs none of it.
+            keep = [i for i in keep if i >= setup]
+        renumber = {old: new for new, old in enumerate(keep)}
+        steps = tuple(_renumbered(self.steps[i], renumber) for i in keep)
+        title = f"fuzz {variant.strategy} {variant.operation}: {variant.label}"
+        description = "\n".join(str(p) for p in problems)
+        evidence = steps[renumber[at]].evidence or Evidence("model", "MODEL")
+        return Plan(title, description, steps, evidence)
+
+
+def _fixture_refs(step: PlanStep) -> bool:
+    """Whether a step refers to what the fixture's setup saved (accounts and constants need no setup)."""
+    values = (step.params, step.raw_body if step.raw_body is not NO_BODY else None, step.expect)
+    names = {ref.name for value in values for ref in refs_in(value)}
+    return any(not name.startswith("accounts.") and name not in CONSTANTS for name in names)
+
+
+def _call_step(variant: Variant, result: CallResult, problems: list[Problem] | tuple[Problem, ...]) -> PlanStep:
+    """The fuzzed call as a reproducer step, expecting what a conforming target answers."""
+    params: Mapping[str, Any] = variant.params
+    body: Any = NO_BODY
+    if variant.raw:
+        params, body = split_body(variant.operation, variant.params)
+    expect_error, evidence = _expected_error(variant, result, problems)
+    return PlanStep(
+        f"{CALL_STEP}: {variant.label}",
+        variant.actor,
+        variant.operation,
+        dict(params),
+        raw_body=body,
+        expect_error=expect_error,
+        evidence=evidence,
+    )
+
+
+def _expected_error(
+    variant: Variant, result: CallResult, problems: list[Problem] | tuple[Problem, ...]
+) -> tuple[dict[str, Any] | None, Evidence | None]:
+    broken = variant.broken
+    if broken is not None:
+        code: Any = "ValidationException"
+        if broken.kind in DECODING_KINDS:
+            code = Tag("one_of", ["ValidationException", "SerializationException"])
+        expected: dict[str, Any] = {"code": code, "status": 400}
+        if any(p.kind == "field-not-named" for p in problems):
+            expected["message"] = Tag("regex", f"(?s).*{re.escape(broken.member)}.*")
+        if any(p.kind == "wrong-reason" for p in problems):
+            expected["reason"] = "FIELD_VALIDATION_FAILED"
+        source = "SMITHY-C, A14" if broken.level == "inferred" else "MODEL"
+        return expected, Evidence(broken.level, source)
+    code_seen = result.error_code
+    refused = code_seen is not None and result.status >= 300
+    hard = {"server-error", "rejected-valid", "transport"}
+    recognised = is_known_error(variant.operation, code_seen or "")
+    if refused and recognised and result.status < 500 and not any(p.kind in hard for p in problems):
+        # A refusal with a recognised type: the reproducer keeps it, and the automatic wire checks (or the
+        # witness reads after it) show what was wrong with it.
+        return {"code": code_seen}, Evidence("model", "MODEL")
+    # Success was the right answer to this valid input; the model checks judge its body.
+    return None, Evidence("model", "MODEL")
+
+
+def _renumbered(step: PlanStep, renumber: Mapping[int, int]) -> PlanStep:
+    def fix(value: Any) -> Any:
+        if isinstance(value, StepRef):
+            return StepRef(renumber[value.step], value.path)
+        if isinstance(value, Tag):
+            return Tag(value.name, fix(value.argument))
+        if isinstance(value, dict):
+            return {k: fix(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [fix(v) for v in value]
+        return value
+
+    return PlanStep(
+        step.name,
+        step.actor,
+        step.operation,
+        fix(dict(step.params)),
+        raw_body=step.raw_body,
+        expect=fix(step.expect),
+        expect_error=step.expect_error,
+        save=step.save,
+        evidence=step.evidence,
+    )
+
+
+def _steps_resolved(value: Any, context: Context) -> Any:
+    if isinstance(value, StepRef):
+        found = context.steps[value.step]
+        for key in filter(None, value.path.split(".")):
+            found = found[key]
+        return found
+    if isinstance(value, dict):
+        return {k: _steps_resolved(v, context) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_steps_resolved(v, context) for v in value]
+    return value
+
+
+def split_body(operation_name: str, params: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Members bound to the path/query/headers (by member name) and the JSON body (by wire name)."""
+    shape = operation(operation_name).input_shape
+    outside: dict[str, Any] = {}
+    body: dict[str, Any] = {}
+    for name, value in params.items():
+        member = shape.members.get(name) if shape is not None else None
+        if member is not None and member.serialization.get("location"):
+            outside[name] = value
+        else:
+            wire = member.serialization.get("name", name) if member is not None else name
+            body[wire] = value
+    return outside, body
+
+
+def _body(result: CallResult) -> Any:
+    exchange = result.exchange
+    if exchange is None or not exchange.response_body.strip():
+        return {} if result.ok else None
+    try:
+        return json.loads(exchange.response_body)
+    except ValueError:
+        return None
+
+
+__all__ = ["Broken", "Outcome", "Runner", "Target", "Variant", "split_body"]

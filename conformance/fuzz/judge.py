@@ -1,0 +1,198 @@
+"""The properties every fuzzed call is held to, as functions from a call's result to its problems.
+
+* A valid input gets a success that fits the output shape, or one of the operation's declared (or common AWS)
+  errors with its modelled status; never a server fault, never a body that breaks the model, and never a
+  field-validation refusal (the value satisfies every model constraint).
+* An input that breaks one constraint gets 400 ValidationException (SerializationException is also right for
+  a wrong JSON type or a malformed union, as restJson1 servers answer those while decoding) naming the field.
+* Every error names an error type the operation declares or a common AWS error; an error with no type, or an
+  HTML/plain-text page, is a routing miss.
+
+Whether a target implements an operation at all is decided first, by the same rule the scenario runner uses.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from conformance.model.exchange import CallResult
+from conformance.model.service import error_status
+from conformance.model.shapecheck import check_output
+from conformance.model.violations import ViolationKind
+from conformance.model.wire import check_wire
+
+Level = Literal["model", "documented", "inferred"]
+
+#: Error codes by which servers say "no such operation here" (the scenario runner's list).
+UNSUPPORTED_CODES = frozenset(
+    {
+        "UnknownOperationException",
+        "UnknownOperation",
+        "InvalidAction",
+        "NotImplemented",
+        "NotImplementedException",
+        "UnsupportedOperation",
+        "UnsupportedOperationException",
+    }
+)
+#: Constraint kinds that a restJson1 server may refuse while decoding the body, before model validation.
+DECODING_KINDS = frozenset({"wrong-type", "two-union-members", "zero-union-members"})
+_REFUSAL_CODES = frozenset({"ValidationException"})
+_DECODING_CODES = frozenset({"ValidationException", "SerializationException"})
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One property a call broke."""
+
+    kind: str
+    """``accepted-invalid``, ``wrong-refusal``, ``field-not-named``, ``server-error``, ``rejected-valid``,
+    ``shape``, ``wire``, ``transport``, ``state-changed``, ``echo``, ``read-consistency``, ``model-mismatch``."""
+    message: str
+    level: Level = "model"
+    source: str = "MODEL"
+    path: str = ""
+
+    def __str__(self) -> str:
+        return f"[{self.kind}, {self.level}] {self.path + ': ' if self.path else ''}{self.message}"
+
+
+def unsupported_reason(result: CallResult) -> str | None:
+    """Why the answer says the target lacks the operation (501, unknown-operation code, bare 404/405), or None.
+
+    Kept equal to the scenario runner's rule (``conformance.scenario.runner._unsupported``) on purpose, so a
+    scenario and a fuzz check agree on what "not implemented" means.
+    """
+    exchange = result.exchange
+    status = result.status
+    code = result.error_code
+    if status == 501:
+        return f"HTTP 501{f' {code}' if code else ''}"
+    if code in UNSUPPORTED_CODES:
+        return f"{code} (HTTP {status})"
+    if status in (404, 405):
+        headers = exchange.response_headers if exchange is not None else {}
+        body = exchange.response_body if exchange is not None else b""
+        content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+        if "html" in content_type.lower() or body.lstrip()[:1] == b"<":
+            return f"HTTP {status} with an HTML page (no such route)"
+        if code is None or code == str(status) or error_status(code) is None:
+            return f"HTTP {status}{f' {code}' if code and code != str(status) else ''}, not a Clean Rooms error"
+    return None
+
+
+def model_problems(operation_name: str, result: CallResult) -> list[Problem]:
+    """The wire and output-shape rules, on the raw exchange (as the scenario runner checks every step)."""
+    exchange = result.exchange
+    if exchange is None or not exchange.status:
+        return []
+    problems = [
+        Problem("wire", v.message, _level(v.evidence), "SMITHY" if v.kind in _SMITHY_KINDS else "MODEL", v.path)
+        for v in check_wire(operation_name, exchange.status, exchange.response_headers, exchange.response_body)
+    ]
+    if 200 <= exchange.status < 300 and exchange.response_body.strip():
+        document = _json(exchange.response_body)
+        if isinstance(document, dict):
+            seen = {p.message for p in problems}
+            problems += [
+                Problem("shape", v.message, _level(v.evidence), "MODEL", v.path)
+                for v in check_output(operation_name, document, wire=True)
+                if v.message not in seen
+            ]
+    return problems
+
+
+_SMITHY_KINDS = frozenset({ViolationKind.ERROR_TYPE, ViolationKind.BODY, ViolationKind.TIMESTAMP})
+
+
+def transport_problem(result: CallResult) -> Problem | None:
+    if result.transport_error is None:
+        return None
+    return Problem("transport", result.transport_error)
+
+
+def judge_valid(operation_name: str, result: CallResult, *, opaque: bool = False) -> list[Problem]:
+    """Problems of the answer to a valid input; ``opaque`` when it carries a made-up server token (A15)."""
+    broke = transport_problem(result)
+    if broke is not None:
+        return [broke]
+    problems: list[Problem] = []
+    status = result.status
+    if status >= 500:
+        said = f" {result.error_code}" if result.error_code else ""
+        problems.append(Problem("server-error", f"a valid input got HTTP {status}{said}: a server fault"))
+    elif result.error_code == "ValidationException" and not opaque:
+        reason = _error_member(result, "reason")
+        if reason == "FIELD_VALIDATION_FAILED":
+            message = (
+                "a valid input (it satisfies every model constraint) was refused with FIELD_VALIDATION_FAILED: "
+                f"{_error_member(result, 'message') or ''}".rstrip(": ")
+            )
+            problems.append(Problem("rejected-valid", message, "inferred", "MODEL"))
+    return problems + model_problems(operation_name, result)
+
+
+def judge_invalid(operation_name: str, result: CallResult, *, kind: str, path: str, member: str) -> list[Problem]:
+    """Problems of the answer to an input that breaks the constraint ``kind`` at ``path``."""
+    broke = transport_problem(result)
+    if broke is not None:
+        return [broke]
+    problems: list[Problem] = []
+    status, code = result.status, result.error_code
+    allowed = _DECODING_CODES if kind in DECODING_KINDS else _REFUSAL_CODES
+    if code is None and 200 <= status < 300:
+        problems.append(
+            Problem("accepted-invalid", f"an input breaking {kind} at {path} was accepted (HTTP {status})", path=path)
+        )
+    elif status != 400 or code not in allowed:
+        wanted = " or ".join(sorted(allowed))
+        message = f"an input breaking {kind} at {path} must get 400 {wanted}, got HTTP {status} {code or ''}".rstrip()
+        problems.append(Problem("wrong-refusal", message, path=path))
+    elif code == "ValidationException":
+        reason = _error_member(result, "reason")
+        if reason is not None and reason != "FIELD_VALIDATION_FAILED":
+            # §6 [inference]: a model constraint failure is FIELD_VALIDATION_FAILED; another reason means the
+            # request was refused for something else, and the broken constraint may not be checked at all.
+            message = f"the ValidationException for {kind} at {path} gives reason {reason}, not FIELD_VALIDATION_FAILED"
+            problems.append(Problem("wrong-reason", message, "inferred", "MODEL", path))
+        elif member and not _names(result, member):
+            message = f"the ValidationException for {kind} at {path} names no field {member!r} (fieldList or message)"
+            problems.append(Problem("field-not-named", message, "inferred", "MODEL, A13", path))
+    return problems + model_problems(operation_name, result)
+
+
+def _names(result: CallResult, member: str) -> bool:
+    fields = _error_member(result, "fieldList")
+    if isinstance(fields, list):
+        for entry in fields:
+            if isinstance(entry, Mapping) and member in str(entry.get("name", "")):
+                return True
+    message = _error_member(result, "message")
+    return isinstance(message, str) and member in message
+
+
+def _error_member(result: CallResult, name: str) -> Any:
+    """A member of the error body as sent (botocore drops members of errors it does not model)."""
+    exchange = result.exchange
+    if exchange is not None:
+        document = _json(exchange.response_body)
+        if isinstance(document, dict):
+            return document.get(name, document.get(name.capitalize()) if name == "message" else None)
+    error = result.error or {}
+    if name == "message":
+        return (error.get("Error") or {}).get("Message")
+    return error.get(name)
+
+
+def _json(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
+
+
+def _level(evidence: str) -> Level:
+    return "model" if evidence == "model" else "inferred"

@@ -1,0 +1,128 @@
+"""The random property checks: Hypothesis draws inputs, the target answers, failures are shrunk and replayed.
+
+``random-valid`` draws valid inputs (and any caller) and holds the answers to the valid-input properties;
+``random-invalid`` draws inputs with one broken constraint and holds them to the refusal properties (400,
+naming the field, no state change). A failing example is shrunk by Hypothesis; the outcome of its final
+replay (the minimal example) is the one written as a reproducer; when shrinking runs out of its time budget, the
+smallest failing example seen so far is written instead.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from hypothesis import given
+from hypothesis import seed as hypothesis_seed
+from hypothesis import settings as Settings
+from hypothesis import strategies as st
+from hypothesis.control import current_build_context
+from hypothesis.errors import HypothesisException
+
+from conformance.fuzz.campaign import Campaign
+from conformance.fuzz.execute import Outcome, Variant
+from conformance.fuzz.profiles import ShrinkBudgetSpent, ShrinkClock
+from conformance.fuzz.results import Tally, outcome_of
+from conformance.fuzz.strategies import invalid_variant, valid_variant
+
+PROPERTIES = ("random-valid", "random-invalid")
+_STRATEGIES: dict[str, Callable[[str], st.SearchStrategy[Variant]]] = {
+    "random-valid": valid_variant,
+    "random-invalid": invalid_variant,
+}
+
+
+def _size(outcome: Outcome) -> int:
+    """How big a failing example is (smaller is a better reproducer)."""
+    return len(repr(outcome.variant.params))
+
+
+class PropertyFailed(AssertionError):
+    """Raised inside the Hypothesis test when a drawn input breaks a property (so Hypothesis shrinks it)."""
+
+
+@dataclass(slots=True)
+class _Record:
+    ran: int = 0
+    passed: int = 0
+    failed: int = 0
+    errors: int = 0
+    skipped: int = 0
+    final: Outcome | None = None
+    last: Outcome | None = None
+    notes: set[str] = field(default_factory=set)
+
+
+def run_property(
+    campaign: Campaign,
+    name: str,
+    operation_name: str,
+    settings: Settings,
+    seed: int | None,
+    *,
+    shrink_seconds: float = 60.0,
+) -> Tally:
+    """Run one random property on one operation; the tally counts every example Hypothesis executed.
+
+    Shrinking stops ``shrink_seconds`` after the first failure; the smallest failing example seen is reported.
+    """
+    if name not in _STRATEGIES:
+        raise ValueError(f"unknown property {name!r}; known: {', '.join(PROPERTIES)}")
+    record = _Record()
+    clock = ShrinkClock(shrink_seconds)
+    campaign.runner.forget()
+    started = time.perf_counter()
+
+    @settings
+    @given(_STRATEGIES[name](operation_name))
+    def check(variant: Variant) -> None:
+        clock.check()
+        outcome = campaign.runner.run(variant)
+        if outcome.status == "skip":
+            record.skipped += 1
+            record.notes.add(outcome.note)
+            return
+        record.ran += 1
+        if outcome.status == "pass":
+            record.passed += 1
+            return
+        record.failed += outcome.status == "fail"
+        record.errors += outcome.status == "error"
+        clock.failed()
+        if record.last is None or _size(outcome) <= _size(record.last):
+            record.last = outcome
+        if current_build_context().is_final:
+            record.final = outcome
+        raise PropertyFailed("; ".join(str(p) for p in outcome.problems))
+
+    test = hypothesis_seed(seed)(check) if seed is not None else check
+    note = ""
+    try:
+        test()
+    except (PropertyFailed, ShrinkBudgetSpent):
+        pass
+    except HypothesisException as exc:  # flaky replays, unsatisfiable strategies: report, do not crash
+        # Ending shrinking early can leave Hypothesis' record of the example inconsistent; that is expected.
+        if not clock.spent:
+            note = f"Hypothesis stopped: {type(exc).__name__}: {exc}"
+    if clock.spent:
+        note = "; ".join(filter(None, [note, f"shrinking stopped after its {clock.seconds:g} s budget"]))
+    failing = record.final or record.last
+    findings = (campaign.finding(failing, stem=f"fuzz-{name}-{operation_name}"),) if failing is not None else ()
+    outcome = outcome_of(len(findings) if record.failed else 0, record.errors)
+    if note and outcome == "PASS":
+        outcome = "ERROR"
+    return Tally(
+        name,
+        operation_name,
+        outcome,
+        variants=record.ran,
+        passed=record.passed,
+        failed=record.failed,
+        errors=record.errors,
+        skipped=record.skipped,
+        findings=findings,
+        note="; ".join(filter(None, [note, *sorted(record.notes)])),
+        duration_s=time.perf_counter() - started,
+    )

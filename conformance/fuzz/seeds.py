@@ -1,0 +1,301 @@
+"""Per-operation starting points: who calls, and valid inputs that should succeed against the fixture.
+
+The systematic generators vary one thing at a time around a *baseline*; a baseline that the service refuses
+for reasons of its own (an account that is not invited, an analytics engine no longer offered) would turn every
+variant into the same refusal. So the 14 operations the suite is about have hand-written baselines that follow
+the spec (§3, §7, A11, A12), referring to the fixture's resources; every other operation of the model gets
+generic ones built from its shape. Each baseline is checked against the model by the tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from conformance.fuzz.builders import UnbuildableShape, full_value, minimal_value
+from conformance.fuzz.refs import Ref
+from conformance.model.service import operation
+
+COLLAB = Ref("collab")
+REQUEST = Ref("request")
+MEMBERSHIP = Ref("membership")
+NEW_ACCOUNT = Ref("new_account", "account")
+
+
+def account(actor: str) -> Ref:
+    return Ref(f"accounts.{actor}", "account")
+
+
+#: Member name → reference, for operations without hand-written baselines (and for random inputs).
+ID_REFS: Mapping[str, Ref] = {
+    "collaborationIdentifier": COLLAB,
+    "changeRequestIdentifier": REQUEST,
+    "membershipIdentifier": MEMBERSHIP,
+}
+
+#: Members whose valid values only the server can make (opaque pagination tokens, A15): never generated as
+#: "valid", since a made-up token is rightly refused.
+OPAQUE_MEMBERS = frozenset({"nextToken"})
+
+#: Operations the suite (and the reference emulator) is about; the rest of the model is fuzzed generically.
+CORE_OPERATIONS = (
+    "CreateCollaboration",
+    "GetCollaboration",
+    "UpdateCollaboration",
+    "DeleteCollaboration",
+    "ListCollaborations",
+    "ListMembers",
+    "DeleteMember",
+    "CreateMembership",
+    "GetMembership",
+    "ListMemberships",
+    "CreateCollaborationChangeRequest",
+    "GetCollaborationChangeRequest",
+    "ListCollaborationChangeRequests",
+    "UpdateCollaborationChangeRequest",
+)
+
+_READ_PREFIXES = ("Get", "List", "BatchGet", "Describe", "Preview")
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    """A valid input of an operation; ``name`` says which (``required``, ``full``, ...)."""
+
+    name: str
+    params: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class OperationSeed:
+    """How to call one operation well."""
+
+    operation: str
+    actor: str
+    baselines: tuple[Baseline, ...]
+    """The first holds the required members only; the others set optional members too."""
+    mutating: bool
+    touches_fixture: bool = True
+    """A successful call changes the fixture's resources (so a fresh fixture is needed for it)."""
+
+    @property
+    def required(self) -> Baseline:
+        return self.baselines[0]
+
+    @property
+    def full(self) -> Baseline:
+        return self.baselines[-1]
+
+
+def _payment(responsible: bool) -> dict[str, Any]:
+    flag = {"isResponsible": responsible}
+    return {
+        "queryCompute": dict(flag),
+        "machineLearning": {
+            "modelTraining": dict(flag),
+            "modelInference": dict(flag),
+            "syntheticDataGeneration": dict(flag),
+        },
+        "jobCompute": dict(flag),
+    }
+
+
+_ROLE_ARN = "arn:aws:iam::000000000000:role/conformance-fuzz-results"
+
+_COLLABORATION_REQUIRED: dict[str, Any] = {
+    "name": "fuzz-collaboration",
+    "members": [],
+    "creatorMemberAbilities": ["CAN_QUERY", "CAN_RECEIVE_RESULTS"],
+    "creatorDisplayName": "creator",
+    "queryLogStatus": "DISABLED",
+}
+
+_COLLABORATION_FULL: dict[str, Any] = {
+    **_COLLABORATION_REQUIRED,
+    "members": [
+        {
+            "accountId": account("member"),
+            "memberAbilities": ["CAN_RECEIVE_RESULTS"],
+            "mlMemberAbilities": {"customMLMemberAbilities": ["CAN_RECEIVE_MODEL_OUTPUT"]},
+            "displayName": "member",
+            "paymentConfiguration": _payment(False),
+        }
+    ],
+    "description": "fuzzing baseline",
+    "creatorMLMemberAbilities": {"customMLMemberAbilities": ["CAN_RECEIVE_INFERENCE_OUTPUT"]},
+    "dataEncryptionMetadata": {
+        "allowCleartext": True,
+        "allowDuplicates": False,
+        "allowJoinsOnColumnsWithDifferentNames": False,
+        "preserveNulls": True,
+    },
+    "jobLogStatus": "DISABLED",
+    "tags": {"purpose": "fuzzing"},
+    "creatorPaymentConfiguration": _payment(True),
+    # §3: CLEAN_ROOMS_SQL is refused for new collaborations.
+    "analyticsEngine": "SPARK",
+    "autoApprovedChangeRequestTypes": ["ADD_MEMBER"],
+    "allowedResultRegions": ["us-east-1"],
+    "isMetricsEnabled": False,
+}
+
+_MEMBERSHIP_REQUIRED: dict[str, Any] = {"collaborationIdentifier": COLLAB, "queryLogStatus": "DISABLED"}
+
+_MEMBERSHIP_FULL: dict[str, Any] = {
+    **_MEMBERSHIP_REQUIRED,
+    "jobLogStatus": "DISABLED",
+    "tags": {"purpose": "fuzzing"},
+    "defaultResultConfiguration": {
+        "outputConfiguration": {
+            "s3": {"resultFormat": "CSV", "bucket": "fuzz-results", "keyPrefix": "results/", "singleFileOutput": False}
+        },
+        "roleArn": _ROLE_ARN,
+    },
+    "defaultJobResultConfiguration": {
+        "outputConfiguration": {"s3": {"resultFormat": "PARQUET", "bucket": "fuzz-jobs", "keyPrefix": "jobs/"}},
+        "roleArn": _ROLE_ARN,
+    },
+    "paymentConfiguration": {
+        "queryCompute": {"isResponsible": False},
+        "machineLearning": {
+            "modelTraining": {"isResponsible": False},
+            "modelInference": {"isResponsible": False},
+            "syntheticDataGeneration": {"isResponsible": False},
+        },
+        "jobCompute": {"isResponsible": False},
+    },
+    "isMetricsEnabled": False,
+}
+
+# A new account joins (ADD_MEMBER); A11/A12: a new member needs a displayName and no CAN_QUERY/CAN_RUN_JOB.
+_ADD_MEMBER: dict[str, Any] = {
+    "specificationType": "MEMBER",
+    "specification": {"member": {"accountId": NEW_ACCOUNT, "memberAbilities": [], "displayName": "newcomer"}},
+}
+_ADD_MEMBER_FULL: dict[str, Any] = {
+    "specificationType": "MEMBER",
+    "specification": {
+        "member": {
+            "accountId": NEW_ACCOUNT,
+            "memberAbilities": ["CAN_RECEIVE_RESULTS"],
+            "mlMemberAbilities": {"customMLMemberAbilities": ["CAN_RECEIVE_MODEL_OUTPUT"]},
+            "paymentConfiguration": _payment(False),
+            "displayName": "newcomer",
+        }
+    },
+}
+# A17: the supplied list replaces the collaboration's auto-approved types.
+_EDIT_AUTO_APPROVED: dict[str, Any] = {
+    "specificationType": "COLLABORATION",
+    "specification": {"collaboration": {"autoApprovedChangeTypes": ["GRANT_RECEIVE_RESULTS_ABILITY"]}},
+}
+# §2: the member's full desired ability set; the fixture's member holds none, so this grants one.
+_GRANT_MEMBER: dict[str, Any] = {
+    "specificationType": "MEMBER",
+    "specification": {"member": {"accountId": account("member"), "memberAbilities": ["CAN_RECEIVE_RESULTS"]}},
+}
+
+
+def _seed(operation_name: str, actor: str, *baselines: tuple[str, dict[str, Any]]) -> OperationSeed:
+    mutating = not operation_name.startswith(_READ_PREFIXES)
+    return OperationSeed(
+        operation=operation_name,
+        actor=actor,
+        baselines=tuple(Baseline(name, params) for name, params in baselines),
+        mutating=mutating,
+        # A new collaboration is a new resource; it leaves the fixture's as they were.
+        touches_fixture=mutating and operation_name != "CreateCollaboration",
+    )
+
+
+_CORE: dict[str, OperationSeed] = {
+    seed.operation: seed
+    for seed in (
+        _seed("CreateCollaboration", "creator", ("required", _COLLABORATION_REQUIRED), ("full", _COLLABORATION_FULL)),
+        _seed("GetCollaboration", "creator", ("required", {"collaborationIdentifier": COLLAB})),
+        _seed(
+            "UpdateCollaboration",
+            "creator",
+            ("required", {"collaborationIdentifier": COLLAB}),
+            (
+                "full",
+                {
+                    "collaborationIdentifier": COLLAB,
+                    "name": "fuzz-renamed",
+                    "description": "renamed by the fuzzer",
+                    "analyticsEngine": "SPARK",
+                },
+            ),
+        ),
+        _seed("DeleteCollaboration", "creator", ("required", {"collaborationIdentifier": COLLAB})),
+        _seed(
+            "ListCollaborations", "creator", ("required", {}), ("full", {"maxResults": 100, "memberStatus": "ACTIVE"})
+        ),
+        _seed(
+            "ListMembers",
+            "creator",
+            ("required", {"collaborationIdentifier": COLLAB}),
+            ("full", {"collaborationIdentifier": COLLAB, "maxResults": 100}),
+        ),
+        _seed(
+            "DeleteMember",
+            "creator",
+            ("required", {"collaborationIdentifier": COLLAB, "accountId": account("member2")}),
+        ),
+        # member2 is invited by the fixture but has not joined yet.
+        _seed("CreateMembership", "member2", ("required", _MEMBERSHIP_REQUIRED), ("full", _MEMBERSHIP_FULL)),
+        _seed("GetMembership", "creator", ("required", {"membershipIdentifier": MEMBERSHIP})),
+        _seed("ListMemberships", "creator", ("required", {}), ("full", {"maxResults": 100, "status": "ACTIVE"})),
+        _seed(
+            "CreateCollaborationChangeRequest",
+            "creator",
+            ("required", {"collaborationIdentifier": COLLAB, "changes": [_ADD_MEMBER]}),
+            (
+                "full",
+                {"collaborationIdentifier": COLLAB, "changes": [_ADD_MEMBER_FULL, _EDIT_AUTO_APPROVED, _GRANT_MEMBER]},
+            ),
+        ),
+        _seed(
+            "GetCollaborationChangeRequest",
+            "creator",
+            ("required", {"collaborationIdentifier": COLLAB, "changeRequestIdentifier": REQUEST}),
+        ),
+        _seed(
+            "ListCollaborationChangeRequests",
+            "creator",
+            ("required", {"collaborationIdentifier": COLLAB}),
+            ("full", {"collaborationIdentifier": COLLAB, "status": "PENDING", "maxResults": 100}),
+        ),
+        _seed(
+            "UpdateCollaborationChangeRequest",
+            "creator",
+            ("required", {"collaborationIdentifier": COLLAB, "changeRequestIdentifier": REQUEST, "action": "CANCEL"}),
+        ),
+    )
+}
+
+
+@cache
+def seed_for(operation_name: str) -> OperationSeed:
+    """The seed of an operation: hand-written for the core operations, built from the shape otherwise."""
+    found = _CORE.get(operation_name)
+    if found is not None:
+        return found
+    shape = operation(operation_name).input_shape
+    if shape is None:
+        return _seed(operation_name, "creator", ("required", {}))
+    try:
+        required = _drop_opaque(minimal_value(shape, ID_REFS))
+        full = _drop_opaque(full_value(shape, ID_REFS))
+    except UnbuildableShape:
+        return _seed(operation_name, "creator", ("required", {}))
+    if full == required:
+        return _seed(operation_name, "creator", ("required", required))
+    return _seed(operation_name, "creator", ("required", required), ("full", full))
+
+
+def _drop_opaque(params: Any) -> dict[str, Any]:
+    assert isinstance(params, dict)
+    return {k: v for k, v in params.items() if k not in OPAQUE_MEMBERS}

@@ -1,0 +1,594 @@
+"""pytest glue of the fuzz layer: options, the fuzz items beside the scenario library, their records.
+
+Registered by ``conformance.plugin`` (``pytest_plugins = ["conformance.fuzz_plugin"]``). When a conformance run
+collects the built-in scenario library, the library's ``model-checksums.json`` is collected as well and yields
+the fuzz items, all marked ``fuzz`` (``-m fuzz`` runs only them, ``-m "not fuzz"`` leaves them out):
+
+* ``fuzz:support`` — which operations the target implements (an unsupported one leaves the fuzz set);
+* ``fuzz:model-drift`` — the service model still matches the stored checksums;
+* ``fuzz:boundary``, ``fuzz:enum``, ``fuzz:optionals``, ``fuzz:negative``, ``fuzz:echo``, ``fuzz:actors`` —
+  the systematic generators;
+* ``fuzz:random-valid``, ``fuzz:random-invalid`` — Hypothesis property checks;
+* ``fuzz:stateful`` — the change-request state machine against the spec model;
+* ``fuzz:schemathesis`` — schemathesis with the model's OpenAPI document;
+* ``fuzz:differential`` — only with ``--compare-target``.
+
+Each item emits one report record per operation (``fuzz:<strategy>:<operation>``, ``kind="fuzz"``) with the
+variant counts in ``request["fuzz"]``; failures leave reproducer scenarios in ``<report dir>/reproducers``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Callable, Generator, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _pytest._code.code import TerminalRepr
+
+from conformance import plugin
+from conformance.fuzz import differential, drift
+from conformance.fuzz.campaign import Campaign, unsupported_tally
+from conformance.fuzz.judge import Problem
+from conformance.fuzz.machine import run_machine
+from conformance.fuzz.profiles import PROFILES, Budget, budget, hypothesis_settings
+from conformance.fuzz.properties import PROPERTIES, run_property
+from conformance.fuzz.results import Finding, Tally
+from conformance.fuzz.schemathesis_run import Signing, run_schemathesis
+from conformance.fuzz.systematic import STRATEGIES, generate
+from conformance.report import records as rec
+from conformance.report.exchanges import request_mapping, response_mapping
+from conformance.report.normalise import PlaceholderMap, normalise_response
+from conformance.targets.errors import TargetError
+from conformance.targets.running import RunningTarget, start_target
+from conformance.targets.servers import MOTO_ACCOUNT_HEADER
+from conformance.targets.spec import Timeouts, parse_target
+
+#: The file of the scenario library that carries the fuzz items (it holds the model checksums).
+ANCHOR = drift.CHECKSUMS_FILE
+EVIDENCE_ORDER = {"inferred": 0, "documented": 1, "model": 2}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("cleanrooms-conformance", "AWS Clean Rooms conformance")
+    group.addoption(
+        "--fuzz-profile",
+        default="quick",
+        choices=PROFILES,
+        help="fuzzing budget: quick (default, for CI) or thorough (nightly)",
+    )
+    group.addoption("--seed", default=None, type=int, help="make the fuzz checks' random choices repeatable")
+    group.addoption(
+        "--compare-target",
+        default=None,
+        help="also send the generated inputs to this target and report where the answers differ",
+    )
+    group.addoption(
+        "--fuzz-operation",
+        action="append",
+        default=[],
+        help="fuzz only this operation (repeatable; default: every operation the target implements)",
+    )
+    group.addoption(
+        "--fuzz-on-aws",
+        action="store_true",
+        default=False,
+        help="allow the fuzz checks against --target=aws (they create many resources)",
+    )
+
+
+@dataclass(slots=True)
+class FuzzState:
+    """Per-process fuzz state: one campaign per target, the compare target when asked."""
+
+    campaigns: dict[int, Campaign] = field(default_factory=dict)
+    """By ``id()`` of the running target (two targets may share a name: reference against reference)."""
+    compare: RunningTarget | None = None
+    compare_error: str | None = None
+
+
+FUZZ = pytest.StashKey[FuzzState]()
+_RECORDS = pytest.StashKey[tuple[dict[str, Any], list[dict[str, Any]]]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[FUZZ] = FuzzState()
+    if config.option.fuzz_operation:
+        from conformance.model.service import UnknownOperationError, operation
+
+        for name in config.option.fuzz_operation:
+            try:
+                operation(name)
+            except UnknownOperationError as exc:
+                raise pytest.UsageError(f"--fuzz-operation: {exc}") from None
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    state = config.stash.get(FUZZ, None)
+    if state is not None and state.compare is not None:
+        state.compare.close()
+        state.compare = None
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    if file_path.name != ANCHOR:
+        return None
+    session = parent.config.stash[plugin.SESSION]
+    if not session.active or not session.roots or file_path.resolve().parent != session.roots[0]:
+        return None  # only the built-in library's copy; other --scenarios folders hold no fuzz items
+    collector: FuzzFile = FuzzFile.from_parent(parent, path=file_path)
+    return collector
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One fuzz item: its name and how it runs."""
+
+    name: str
+    needs_target: bool = True
+
+
+def checks(config: pytest.Config) -> list[Check]:
+    found = [Check("support"), Check("model-drift", needs_target=False)]
+    found += [Check(name) for name in STRATEGIES]
+    found += [Check(name) for name in PROPERTIES]
+    found += [Check("stateful"), Check("schemathesis")]
+    if config.option.compare_target:
+        found.append(Check("differential"))
+    return found
+
+
+class FuzzFile(pytest.File):
+    """The library's checksums file: yields one item per fuzz check."""
+
+    def collect(self) -> Iterator[pytest.Item]:
+        for check in checks(self.config):
+            item: FuzzItem = FuzzItem.from_parent(self, name=f"fuzz:{check.name}", check=check)
+            yield item
+
+
+@dataclass(frozen=True, slots=True)
+class ItemVerdict:
+    """How a fuzz item ends: its reported outcome, the text shown, and the pytest result."""
+
+    outcome: str
+    message: str
+    failed: bool = False
+    xfail: bool = False
+
+
+def _rerun(item: pytest.Item) -> str:
+    option = item.config.option
+    parts = [
+        "pytest",
+        "--pyargs",
+        "conformance",
+        "-m",
+        "fuzz",
+        "-k",
+        item.name,
+        f"--target={option.target or 'reference'}",
+    ]
+    parts += [f"--fuzz-profile={option.fuzz_profile}"] + ([f"--seed={option.seed}"] if option.seed is not None else [])
+    return " ".join(parts)
+
+
+class FuzzFailure(Exception):
+    """A fuzz item that found something (the message lists it)."""
+
+
+class FuzzItem(pytest.Item):
+    """One fuzz check against the session's target."""
+
+    def __init__(self, *, check: Check, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.check = check
+        self.add_marker(pytest.mark.fuzz)
+
+    def runtest(self) -> None:
+        config = self.config
+        session = config.stash[plugin.SESSION]
+        started = time.perf_counter()
+        if self.check.needs_target:
+            try:
+                target = session.target()
+            except TargetError as exc:
+                self._finish([], started, error=f"target could not be started: {exc}")
+                raise FuzzFailure(f"[ERROR] target could not be started: {exc}") from None
+            if target.spec.kind == "aws" and not config.option.fuzz_on_aws:
+                pytest.skip("fuzzing real AWS creates many resources; pass --fuzz-on-aws to allow it")
+            tallies = _RUNNERS[self.check.name](self, target)
+        else:
+            tallies = _drift(self)
+        verdict = self._finish(tallies, started)
+        if verdict.failed:
+            raise FuzzFailure(verdict.message)
+        if verdict.xfail:
+            pytest.xfail(verdict.message)
+
+    def _finish(self, tallies: list[Tally], started: float, *, error: str | None = None) -> ItemVerdict:
+        """Store the item's report records and decide how the item ends."""
+        session = self.config.stash[plugin.SESSION]
+        target_name = session.spec.name if session.spec else ""
+        judged, stale = _judge_all(session, self.name, tallies)
+        records = [
+            _record(t, outcome, target_name, self.name) for t, (outcome, _, _) in zip(tallies, judged, strict=True)
+        ]
+        gating = [(t, message) for t, (_, gates, message) in zip(tallies, judged, strict=True) if gates]
+        excused = [
+            t
+            for t, (outcome, gates, _) in zip(tallies, judged, strict=True)
+            if not gates and (outcome != t.outcome or t.outcome in ("FAIL", "ERROR"))
+        ]
+        if error is not None:
+            verdict = ItemVerdict("ERROR", error, failed=True)
+        elif stale:
+            verdict = ItemVerdict("XPASS", stale, failed=True)
+        elif gating:
+            verdict = ItemVerdict(_worst([o for o, g, _ in judged if g]), _failure_text(self.name, gating), failed=True)
+        elif excused:
+            message = "failures below --evidence or listed in the expectations:\n" + _failure_text(
+                self.name, [(t, "") for t in excused]
+            )
+            verdict = ItemVerdict("XFAIL", message, xfail=True)
+        else:
+            verdict = ItemVerdict("PASS", _summary(tallies))
+        scenario = rec.ScenarioRecord(
+            scenario_id=self.name,
+            title=f"fuzz check {self.check.name}",
+            target=target_name,
+            outcome=verdict.outcome,
+            file=str(self.path),
+            tags=("fuzz", self.check.name),
+            message=verdict.message,
+            rerun=_rerun(self),
+            duration_ms=(time.perf_counter() - started) * 1000,
+        )
+        self.stash[_RECORDS] = (rec.to_dict(scenario), records)
+        return verdict
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str | TerminalRepr:
+        if isinstance(excinfo.value, FuzzFailure):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, f"fuzz: {self.check.name}"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    if call.when == "call" and _RECORDS in item.stash:
+        scenario, checks = item.stash[_RECORDS]
+        report.user_properties.append((plugin.RECORD_KEY, json.dumps({"scenario": scenario, "checks": checks})))
+    return report
+
+
+# --- running the checks -----------------------------------------------------------------------------------------
+
+
+def _campaign(item: FuzzItem, target: RunningTarget) -> Campaign:
+    state = item.config.stash[FUZZ]
+    found = state.campaigns.get(id(target))
+    if found is None:
+        session = item.config.stash[plugin.SESSION]
+        reproducers = session.report_dir / "reproducers" if session.report_dir is not None else None
+        found = Campaign(
+            target,
+            target.accounts,
+            region=target.spec.region,
+            reproducers=reproducers,
+            operations=item.config.option.fuzz_operation or None,
+        )
+        state.campaigns[id(target)] = found
+    return found
+
+
+def _budget(item: FuzzItem) -> Budget:
+    return budget(item.config.option.fuzz_profile)
+
+
+def _settings(item: FuzzItem, examples: int) -> Any:
+    session = item.config.stash[plugin.SESSION]
+    return hypothesis_settings(
+        _budget(item), examples=examples, seed=item.config.option.seed, report_dir=session.report_dir
+    )
+
+
+def _support(item: FuzzItem, target: RunningTarget) -> list[Tally]:
+    campaign = _campaign(item, target)
+    tallies = [Tally("support", op, "PASS", variants=1, passed=1) for op in campaign.operations()]
+    tallies += [unsupported_tally("support", op, why) for op, why in campaign.reported_unsupported().items()]
+    return tallies
+
+
+def _systematic(name: str) -> Callable[[FuzzItem, RunningTarget], list[Tally]]:
+    def run(item: FuzzItem, target: RunningTarget) -> list[Tally]:
+        return _campaign(item, target).systematic(name)
+
+    return run
+
+
+def _property(name: str) -> Callable[[FuzzItem, RunningTarget], list[Tally]]:
+    def run(item: FuzzItem, target: RunningTarget) -> list[Tally]:
+        campaign = _campaign(item, target)
+        chosen = _budget(item)
+        settings = _settings(item, chosen.property_examples)
+        seed = item.config.option.seed
+        return [
+            run_property(campaign, name, op, settings, seed, shrink_seconds=chosen.shrink_seconds)
+            for op in campaign.operations()
+        ]
+
+    return run
+
+
+def _stateful(item: FuzzItem, target: RunningTarget) -> list[Tally]:
+    chosen = _budget(item)
+    settings = _settings(item, chosen.machine_examples)
+    return [
+        run_machine(_campaign(item, target), settings, item.config.option.seed, shrink_seconds=chosen.shrink_seconds)
+    ]
+
+
+def _schemathesis(item: FuzzItem, target: RunningTarget) -> list[Tally]:
+    chosen = _budget(item)
+    client = target.client("creator")
+    credentials = client._get_credentials()  # botocore keeps a client's credentials private; this is its accessor
+    extra = {MOTO_ACCOUNT_HEADER: target.account_id("creator")} if target.spec.kind == "moto" else {}
+    return run_schemathesis(
+        _campaign(item, target),
+        endpoint_url=target.endpoint_url,
+        signing=Signing(credentials, target.spec.region, extra),
+        settings=_settings(item, chosen.schemathesis_examples),
+        seed=item.config.option.seed,
+        shrink_seconds=chosen.shrink_seconds,
+    )
+
+
+def _differential(item: FuzzItem, target: RunningTarget) -> list[Tally]:
+    other = _compare_target(item)
+    first, second = _campaign(item, target), _campaign(item, other)
+    both = [op for op in first.operations() if op in set(second.operations())]
+    names = (target.spec.name, other.spec.name)
+    tallies = []
+    for op in both:
+        variants = [
+            v for strategy in ("boundary", "enum", "optionals", "negative") for v in generate(strategy, op).variants
+        ]
+        tallies.append(differential.compare(first, second, op, variants, _normaliser, names=names))
+    return tallies
+
+
+def _compare_target(item: FuzzItem) -> RunningTarget:
+    state = item.config.stash[FUZZ]
+    if state.compare_error is not None:
+        raise TargetError(state.compare_error)
+    if state.compare is None:
+        option = item.config.option
+        try:
+            spec = parse_target(
+                option.compare_target,
+                config_file=option.target_config,
+                region=option.region,
+                timeouts=Timeouts(connect=option.connect_timeout, read=option.read_timeout),
+                allow_accounts=option.allow_account,
+            )
+            state.compare = start_target(spec)
+        except TargetError as exc:
+            state.compare_error = f"--compare-target: {exc}"
+            raise TargetError(state.compare_error) from None
+    return state.compare
+
+
+def _normaliser(accounts: Mapping[str, str]) -> Callable[[Any], Any]:
+    placeholders = PlaceholderMap(accounts=accounts)
+    return lambda body: normalise_response(body, placeholders=placeholders)
+
+
+def _drift(item: FuzzItem) -> list[Tally]:
+    started = time.perf_counter()
+    try:
+        stored = drift.load(item.path)
+    except ValueError as exc:
+        return [Tally("model-drift", "all-operations", "ERROR", note=str(exc))]
+    found = drift.compare(stored)
+    current = drift.checksums()
+    if not found.breaking:
+        note = f"documentation changed: {', '.join(found.docs_changed)}" if found.docs_changed else ""
+        if found.added:
+            note = "; ".join(filter(None, [note, f"new operations: {', '.join(found.added)}"]))
+        return [
+            Tally(
+                "model-drift",
+                "all-operations",
+                "PASS",
+                variants=len(current),
+                passed=len(current),
+                note=note,
+                duration_s=time.perf_counter() - started,
+            )
+        ]
+    session = item.config.stash[plugin.SESSION]
+    files = sorted({p for root in session.roots if root.is_dir() for p in root.rglob("*.y*ml")})
+    callers = drift.scenarios_calling([*found.changed, *found.removed], files)
+    text = drift.report(found, callers)
+    return [
+        Tally(
+            "model-drift",
+            op,
+            "FAIL",
+            variants=1,
+            failed=1,
+            note=text,
+            findings=(_drift_finding(op, callers.get(op, [])),),
+        )
+        for op in (*found.changed, *found.removed)
+    ]
+
+
+def _drift_finding(op: str, files: list[Path]) -> Finding:
+    review = ", ".join(str(f) for f in files) or "no scenario calls it"
+    problem = Problem("model-drift", f"{op} changed in the service model; review: {review}")
+    return Finding(label=f"{op} changed", problems=(problem,))
+
+
+_RUNNERS: dict[str, Callable[[FuzzItem, RunningTarget], list[Tally]]] = {
+    "support": _support,
+    **{name: _systematic(name) for name in STRATEGIES},
+    **{name: _property(name) for name in PROPERTIES},
+    "stateful": _stateful,
+    "schemathesis": _schemathesis,
+    "differential": _differential,
+}
+
+
+# --- records and verdicts -----------------------------------------------------------------------------------------
+
+
+Judged = tuple[str, bool, str]
+"""A tally's reported outcome, whether it fails the run, and why."""
+
+
+def _judge_all(session: Any, item_id: str, tallies: list[Tally]) -> tuple[list[Judged], str]:
+    """Apply the evidence threshold and the expectations; also returns a stale item-level entry's message.
+
+    An expectations entry may name one check (``fuzz:negative:CreateCollaboration``) or the whole item
+    (``fuzz:negative``, what ``cleanrooms-conformance expectations --from`` writes for a failed item); an item
+    entry applies to the item's failures that have no entry of their own, taken together.
+    """
+    expectations = session.expectations
+    today = dt.date.today()
+    judged: list[Judged | None] = []
+    pending: list[int] = []
+    for index, tally in enumerate(tallies):
+        if expectations is not None and expectations.lookup(tally.check_id) is not None:
+            verdict = expectations.judge(tally.check_id, tally.outcome, today=today)
+            judged.append((verdict.outcome, verdict.gating, verdict.message))
+        elif tally.outcome in ("PASS", "UNSUPPORTED") or not tally.gates(session.evidence):
+            # UNSUPPORTED only says the operation left the fuzz set; the scenarios judge missing operations.
+            judged.append((tally.outcome, False, ""))
+        else:
+            judged.append(None)
+            pending.append(index)
+    stale = ""
+    if expectations is not None and expectations.lookup(item_id) is not None:
+        outcome = _worst([tallies[i].outcome for i in pending]) if pending else "PASS"
+        verdict = expectations.judge(item_id, outcome, today=today)
+        if not pending and verdict.gating:
+            stale = verdict.message
+        for index in pending:
+            excused = verdict.outcome == "XFAIL"
+            judged[index] = ("XFAIL" if excused else tallies[index].outcome, verdict.gating, verdict.message)
+    else:
+        for index in pending:
+            judged[index] = (tallies[index].outcome, True, "")
+    return [j for j in judged if j is not None], stale
+
+
+def _record(tally: Tally, outcome: str, target: str, item_id: str) -> dict[str, Any]:
+    first = tally.findings[0] if tally.findings else None
+    request: dict[str, Any] = {"params": None}
+    response = None
+    if first is not None:
+        request = request_mapping(first.params or None, first.exchange)
+        response = response_mapping(first.exchange)
+    request["fuzz"] = {
+        "strategy": tally.strategy,
+        **tally.counts(),
+        "duration_s": round(tally.duration_s, 3),
+        "note": tally.note,
+        "reproducers": [f.reproducer for f in tally.findings if f.reproducer],
+        "curl": [f.curl for f in tally.findings if f.curl],
+    }
+    failures = tuple(
+        rec.FailureRecord(
+            kind="fuzz",
+            message=f"{finding.label}: {problem.message}",
+            path=problem.path,
+            evidence_level=problem.level,
+            evidence_source=problem.source,
+        )
+        for finding in tally.findings
+        for problem in finding.problems
+    )
+    levels = [f.evidence_level for f in failures]
+    record = rec.CheckRecord(
+        check_id=tally.check_id,
+        scenario_id=item_id,
+        target=target,
+        outcome=outcome,
+        kind="fuzz",
+        step_name=tally.strategy,
+        file=first.reproducer or "" if first is not None else "",
+        operation=tally.operation if tally.operation in _operations() else None,
+        actor=first.actor or None if first is not None else None,
+        evidence_level=max(levels, key=EVIDENCE_ORDER.__getitem__) if levels else "model",
+        failures=failures,
+        request=request,
+        response=response,
+        diff=_diff(tally) or None,
+        duration_ms=tally.duration_s * 1000,
+    )
+    return rec.to_dict(record)
+
+
+def _operations() -> frozenset[str]:
+    from conformance.model.service import operation_names
+
+    return frozenset(operation_names())
+
+
+def _diff(tally: Tally) -> str:
+    lines = [
+        f"{tally.variants} variants, {tally.passed} passed, {tally.failed} failed"
+        + (f"; {tally.note}" if tally.note else "")
+    ]
+    for finding in tally.findings:
+        lines.append(f"- {finding.label}")
+        lines += [f"    {problem}" for problem in finding.problems]
+        if finding.reproducer:
+            lines.append(f"    reproducer: {finding.reproducer}")
+    return "\n".join(lines)
+
+
+def _failure_text(item_id: str, gating: list[tuple[Tally, str]]) -> str:
+    if not gating:
+        return ""
+    lines = [f"{item_id}: {len(gating)} operation(s) failed"]
+    for tally, message in gating:
+        lines.append(f"{tally.check_id}: {tally.outcome} ({tally.failed} of {tally.variants} variants failed)")
+        if message:
+            lines.append(f"  {message}")
+        if tally.note:
+            lines.append(f"  note: {tally.note}")
+        for finding in tally.findings:
+            lines.append(f"  - {finding.label}")
+            lines += [f"      {problem}" for problem in finding.problems[:4]]
+            if finding.reproducer:
+                lines.append(f"      reproducer: {finding.reproducer}")
+            if finding.curl:
+                lines.append(f"      curl: {finding.curl}")
+    return "\n".join(lines)
+
+
+def _summary(tallies: list[Tally]) -> str:
+    ran = sum(t.variants for t in tallies)
+    passed = sum(t.passed for t in tallies)
+    unsupported = [t.operation for t in tallies if t.outcome == "UNSUPPORTED"]
+    text = f"{ran} variants over {len(tallies)} operation(s), {passed} passed"
+    return text + (f"; not implemented: {', '.join(unsupported)}" if unsupported else "")
+
+
+def _worst(outcomes: list[str]) -> str:
+    for outcome in ("ERROR", "FAIL", "XPASS", "XFAIL"):
+        if outcome in outcomes:
+            return outcome
+    return "PASS"

@@ -1,0 +1,121 @@
+"""Black-box: the fuzz items as pytest collects and runs them (``-p conformance.fuzz_plugin``, which
+``conformance.plugin`` registers itself once it lists the module in ``pytest_plugins``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+PLUGIN = ("-p", "conformance.fuzz_plugin")
+
+
+def results(report_dir: Path) -> dict[str, Any]:
+    (path,) = report_dir.glob("*/results.json")
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    return pytester.runpytest("--pyargs", "conformance", *PLUGIN, "--report-dir", str(pytester.path / "r"), *args)
+
+
+def test_fuzz_items_run_beside_the_library_and_report_counts(pytester: pytest.Pytester) -> None:
+    result = run(pytester, "--target=reference", "-m", "fuzz", "-k", "support or drift or boundary")
+    result.assert_outcomes(passed=3)
+    data = results(pytester.path / "r")
+    assert {s["scenario_id"] for s in data["scenarios"]} == {"fuzz:support", "fuzz:model-drift", "fuzz:boundary"}
+    boundary = {c["check_id"]: c for c in data["checks"] if c["check_id"].startswith("fuzz:boundary:")}
+    assert len(boundary) == 14
+    record = boundary["fuzz:boundary:CreateCollaboration"]
+    assert record["kind"] == "fuzz"
+    assert record["operation"] == "CreateCollaboration"
+    assert record["outcome"] == "PASS"
+    counts = record["request"]["fuzz"]
+    assert counts["strategy"] == "boundary"
+    assert counts["variants"] == counts["passed"] > 10
+
+
+def test_not_fuzz_leaves_them_out(pytester: pytest.Pytester) -> None:
+    result = run(pytester, "--target=reference", "-m", "not fuzz", "--collect-only", "-q")
+    assert "fuzz:" not in result.stdout.str()
+    listed = run(pytester, "--target=reference", "-m", "fuzz", "--collect-only", "-q").stdout.str()
+    assert "model-checksums.json::fuzz:negative" in listed
+    assert "fuzz:differential" not in listed
+
+
+def test_a_planted_defect_fails_the_item_with_a_reproducer(pytester: pytest.Pytester) -> None:
+    result = run(
+        pytester,
+        "--target=reference",
+        "--emulator-defect=skip-length-check",
+        "-m",
+        "fuzz",
+        "-k",
+        "negative",
+        "--fuzz-operation=CreateCollaboration",
+    )
+    result.assert_outcomes(failed=1)
+    output = result.stdout.str()
+    assert "fuzz:negative:CreateCollaboration: FAIL" in output
+    assert "too-long" in output
+    reproducers = sorted((pytester.path / "r" / "reference" / "reproducers").glob("*.yaml"))
+    assert reproducers
+    replay = pytester.runpytest(
+        "--scenarios",
+        str(reproducers[0].parent),
+        "--target=reference",
+        "--emulator-defect=skip-length-check",
+        "-k",
+        reproducers[0].stem,
+        "--report-dir",
+        str(pytester.path / "r2"),
+    )
+    replay.assert_outcomes(failed=1)
+
+
+def test_the_expectations_file_excuses_a_known_fuzz_failure(pytester: pytest.Pytester) -> None:
+    expected = pytester.path / "expected.yaml"
+    expected.write_text(
+        "entries:\n  - id: fuzz:negative:CreateCollaboration\n    outcome: FAIL\n    reason: no length checks yet\n",
+        encoding="utf-8",
+    )
+    result = run(
+        pytester,
+        "--target=reference",
+        "--emulator-defect=skip-length-check",
+        "-m",
+        "fuzz",
+        "-k",
+        "negative",
+        "--fuzz-operation=CreateCollaboration",
+        f"--expectations={expected}",
+    )
+    result.assert_outcomes(xfailed=1)
+    (record,) = [
+        c for c in results(pytester.path / "r")["checks"] if c["check_id"] == "fuzz:negative:CreateCollaboration"
+    ]
+    assert record["outcome"] == "XFAIL"
+
+
+def test_options_are_checked(pytester: pytest.Pytester) -> None:
+    result = run(pytester, "--target=reference", "--fuzz-operation=CreateCollab", "-m", "fuzz")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "did you mean CreateCollaboration" in result.stderr.str()
+    bad = run(pytester, "--target=reference", "--fuzz-profile=slow")
+    assert bad.ret == pytest.ExitCode.USAGE_ERROR
+
+
+def test_an_item_level_entry_excuses_its_failures_and_goes_stale_when_they_are_fixed(pytester: pytest.Pytester) -> None:
+    expected = pytester.path / "expected.yaml"
+    expected.write_text(
+        "entries:\n  - id: fuzz:negative\n    outcome: FAIL\n    reason: written by `expectations --from`\n",
+        encoding="utf-8",
+    )
+    common = ("-m", "fuzz", "-k", "negative", "--fuzz-operation=CreateCollaboration", f"--expectations={expected}")
+    run(pytester, "--target=reference", "--emulator-defect=skip-length-check", *common).assert_outcomes(xfailed=1)
+    healthy = run(pytester, "--target=reference", *common)
+    healthy.assert_outcomes(failed=1)
+    assert "stale" in healthy.stdout.str()
