@@ -56,6 +56,8 @@ def test_each_defect_makes_the_library_fail_naming_the_step(target: RunningTarge
 
 
 def test_defect_through_the_pytest_option(pytester: pytest.Pytester) -> None:
-    result = pytester.runpytest(str(builtin_dir()), "--target=reference", "--emulator-defect=member-can-commit", "-q")
+    result = pytester.runpytest(
+        str(builtin_dir()), "--target=reference", "--emulator-defect=member-can-commit", "-q", "-m", "not fuzz"
+    )
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.stdout.fnmatch_lines(["*member*COMMIT*"])
