@@ -41,6 +41,46 @@ class Problem:
     steps: tuple[CheckRecord, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class FuzzRow:
+    """Variant counts of one fuzz strategy on one operation (from ``CheckRecord.request["fuzz"]``)."""
+
+    strategy: str
+    operation: str
+    outcome: str
+    variants: int
+    passed: int
+    failed: int
+    errors: int
+    skipped: int
+
+
+def _fuzz_rows(checks: Iterable[CheckRecord]) -> list[FuzzRow]:
+    rows = []
+    for check in checks:
+        counts = (check.request or {}).get("fuzz") if check.kind == "fuzz" else None
+        if not isinstance(counts, dict) or not check.operation:
+            continue
+        rows.append(
+            FuzzRow(
+                strategy=str(counts.get("strategy", "")),
+                operation=check.operation,
+                outcome=check.outcome,
+                **{k: int(counts.get(k) or 0) for k in ("variants", "passed", "failed", "errors", "skipped")},
+            )
+        )
+    return sorted(rows, key=lambda r: (r.strategy, family_order(operation_family(r.operation)), r.operation))
+
+
+def _fuzz_totals(rows: Iterable[FuzzRow]) -> list[tuple[str, int, int]]:
+    """Per strategy: variants run and variants passed."""
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for row in rows:
+        totals[row.strategy][0] += row.variants
+        totals[row.strategy][1] += row.passed
+    return [(strategy, run, passed) for strategy, (run, passed) in sorted(totals.items())]
+
+
 def render_html(results: Results, *, coverage: Coverage | None = None) -> str:
     """The report page for ``results`` (with the coverage section when ``coverage`` is given)."""
     return (
@@ -57,6 +97,8 @@ def render_html(results: Results, *, coverage: Coverage | None = None) -> str:
             problems=_problems(results),
             expected=[s for s in results.scenarios if s.outcome in ("XFAIL", "XPASS")],
             coverage=coverage,
+            fuzz_rows=(fuzz_rows := _fuzz_rows(results.checks)),
+            fuzz_totals=_fuzz_totals(fuzz_rows),
         )
     )
 

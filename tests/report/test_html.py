@@ -166,3 +166,37 @@ def test_size_and_speed_for_a_full_run(tmp_path: Path, build: SimpleNamespace) -
 
     assert time.perf_counter() - started < 2.0
     assert path.stat().st_size < 400_000
+
+
+def test_fuzz_variant_counts_per_strategy_and_operation(mixed: Results, parse_html: Any) -> None:
+    from conformance.report.records import CheckRecord
+
+    def fuzz(strategy: str, operation: str, variants: int, passed: int) -> CheckRecord:
+        counts = {"strategy": strategy, "variants": variants, "passed": passed, "failed": variants - passed}
+        return CheckRecord(
+            check_id=f"fuzz:{strategy}:{operation}",
+            scenario_id=f"fuzz:{strategy}",
+            target="reference",
+            outcome="PASS" if passed == variants else "FAIL",
+            kind="fuzz",
+            operation=operation,
+            request={"params": None, "fuzz": counts},
+        )
+
+    extra = (
+        fuzz("negative", "CreateCollaboration", 290, 288),
+        fuzz("negative", "GetCollaboration", 2, 2),
+        fuzz("boundary", "CreateCollaboration", 40, 40),
+    )
+    page = parse_html(render_html(dataclasses.replace(mixed, checks=(*mixed.checks, *extra))))
+    totals = page.find_all("table", class_="fuzz")[0]
+    rows = {_cells(r)[0]: _cells(r)[1:] for r in totals.find_all("tbody")[0].find_all("tr")}
+    assert rows == {"boundary": ["40", "40"], "negative": ["292", "290"]}
+    details = page.find_all("table", class_="fuzz")[2]  # the negative strategy's operations
+    cells = [_cells(r) for r in details.find_all("tbody")[0].find_all("tr")]
+    assert cells[0][0] == "CreateCollaboration"
+    assert cells[0][2:5] == ["290", "288", "2"]
+
+
+def test_no_fuzz_section_without_fuzz_records(mixed: Results, parse_html: Any) -> None:
+    assert not parse_html(render_html(mixed)).find_all("table", class_="fuzz")
