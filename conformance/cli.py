@@ -23,7 +23,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
-    if rest and args.command != "run":
+    if rest and args.command not in {"run", "bench"}:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     handler = _HANDLERS[args.command]
     try:
@@ -55,6 +55,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--region", default="us-east-1")
     serve.add_argument("--defect", action="append", default=[], help="break the emulator on purpose (see `defects`)")
 
+    bench = sub.add_parser(
+        "bench",
+        help="run the benchmarks of a source checkout (benchmarks/); never part of the tests",
+        description="Runs benchmarks/<name>.py from the source checkout this package was installed from. "
+        "Options after the name go to the benchmark (--help lists them).",
+    )
+    bench.add_argument("name", nargs="?", default=None, help="one benchmark (default: all, one after another)")
     sub.add_parser("openapi", help="print the OpenAPI 3.1 document derived from the botocore service model")
     sub.add_parser("defects", help="list the named defects the reference emulator can simulate")
     sub.add_parser("scenarios", help="list the built-in scenarios (id, since, title)")
@@ -111,6 +118,41 @@ def _serve(args: argparse.Namespace, rest: list[str]) -> int:
         print(f"cleanrooms-conformance serve: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     return EXIT_OK
+
+
+def _bench(args: argparse.Namespace, rest: list[str]) -> int:
+    import subprocess
+
+    # The benchmarks are development tools kept in the repository, not shipped in the wheel: they run from the
+    # checkout next to the package, each in its own process so that one's imports and caches cannot flatter another.
+    root = Path(__file__).resolve().parent.parent
+    if not (root / "benchmarks" / "__init__.py").exists():
+        print(
+            "cleanrooms-conformance bench: the benchmarks ship with the source checkout, not the wheel; "
+            "clone the repository and run it there (python3 dev.py shell)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    listing = subprocess.run(
+        [sys.executable, "-c", "from benchmarks import BENCHMARKS; print(' '.join(BENCHMARKS))"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    names = listing.stdout.split()
+    if args.name is not None and args.name not in names:
+        print(
+            f"cleanrooms-conformance bench: unknown benchmark {args.name!r}; choose from {', '.join(names)}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    code = EXIT_OK
+    for name in [args.name] if args.name else names:
+        module = "benchmarks." + name.replace("-", "_")
+        print(f"== {name} ({module})", flush=True)
+        code = max(code, subprocess.call([sys.executable, "-m", module, *rest], cwd=root))
+    return code
 
 
 def _openapi(args: argparse.Namespace, rest: list[str]) -> int:
@@ -199,6 +241,7 @@ _HANDLERS = {
     "run": _run,
     "serve": _serve,
     "openapi": _openapi,
+    "bench": _bench,
     "defects": _defects,
     "scenarios": _scenarios,
     "cleanup": _cleanup,
