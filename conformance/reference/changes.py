@@ -233,11 +233,11 @@ def open_request(
         # A4: fully auto-approved → applied immediately and COMMITTED; partly → normal voting.
         request.is_auto_approved = True
         if defects.active("auto-approved-as-approved"):
-            request.status = "APPROVED"
+            collab.set_request_status(request, "APPROVED")
             collab.hold(request)
             return request
         apply(store, collab, request, now, defects)
-        request.status = "COMMITTED"
+        collab.set_request_status(request, "COMMITTED")
         return request
     voters = [
         account
@@ -252,7 +252,7 @@ def open_request(
         request.approvals = dict.fromkeys(voters, "PENDING")
     else:
         # A2: nobody can vote (approvals has min 1, so it is omitted) → approved at once, waiting for COMMIT.
-        request.status = "APPROVED"
+        collab.set_request_status(request, "APPROVED")
     return request
 
 
@@ -326,7 +326,7 @@ def _vote(
         if not defects.active("deny-ignored"):
             _settle(store, collab, request, "DENIED", request.update_time)  # A5: one DENY ends it
     else:
-        _approve_if_unanimous(request, defects)
+        _approve_if_unanimous(collab, request, defects)
 
 
 def drop_voter(store: Store, collab: CollaborationRecord, account: str, defects: Defects) -> None:
@@ -339,14 +339,14 @@ def drop_voter(store: Store, collab: CollaborationRecord, account: str, defects:
         request.update_time = store.now()
         if not approvals:
             request.approvals = None  # approvals has min 1 entry: omit it, as with no voters at all (A2)
-        _approve_if_unanimous(request, defects)
+        _approve_if_unanimous(collab, request, defects)
 
 
-def _approve_if_unanimous(request: ChangeRequestRecord, defects: Defects) -> None:
+def _approve_if_unanimous(collab: CollaborationRecord, request: ChangeRequestRecord, defects: Defects) -> None:
     # §1.4: every voter must approve; an empty vote is unanimous (A2).
     votes = request.approvals.values() if request.approvals else ()
     if all(v == "APPROVED" for v in votes) and not defects.active("last-approval-stays-pending"):
-        request.status = "APPROVED"
+        collab.set_request_status(request, "APPROVED")
 
 
 def apply(
@@ -380,7 +380,7 @@ def apply(
                     update_time=now,
                 )
             )
-            store.index_collaboration(account, collab.id)
+            store.index_member(collab.id, collab.members[account])
             continue
         kept = [ability for ability in row.abilities if ability in UNSUPPORTED_ABILITIES]
         row.abilities = kept + [ability for ability in abilities if ability not in kept]
@@ -399,7 +399,7 @@ def _settle(
     status: str,
     now: float | None = None,
 ) -> None:
-    request.status = status
+    collab.set_request_status(request, status)
     request.update_time = now if now is not None else store.now()
     collab.release(request)
 

@@ -15,6 +15,7 @@ from conformance.reference.defects import Defects
 from conformance.reference.errors import access_denied, conflict, invalid_configuration, not_found
 from conformance.reference.pagination import DEFAULT_PAGE_SIZE, Listing, Page, Pager
 from conformance.reference.store import (
+    ANY_STANDING,
     STANDING_STATUSES,
     ChangeRequestRecord,
     CollaborationRecord,
@@ -118,7 +119,7 @@ def create_collaboration(call: Call) -> Reply:
         )
     store.collaborations[collab_id] = collab
     for account in collab.member_order:
-        store.index_collaboration(account, collab_id)
+        store.index_member(collab_id, collab.members[account])
     return Reply({"collaboration": call.views.collaboration(collab, caller)})
 
 
@@ -151,7 +152,7 @@ def delete_collaboration(call: Call) -> Reply:
         raise access_denied(f"Only the creator of collaboration {collab_id} can delete it")
     if not collab.deleted:  # idempotent: deleting again answers 204 and changes nothing
         now = call.store.now()
-        collab.deleted = True
+        call.store.delete_collaboration(collab)
         collab.update_time = now
         for request in list(collab.open_requests.values()):
             collab.release(request)
@@ -160,7 +161,7 @@ def delete_collaboration(call: Call) -> Reply:
                 # §7/UG-EVENTS: members keep their membership, now COLLABORATION_DELETED.
                 membership = call.store.memberships[row.membership_id]
                 if membership.status == "ACTIVE":
-                    membership.status = "COLLABORATION_DELETED"
+                    call.store.set_membership_status(membership, "COLLABORATION_DELETED")
                     membership.update_time = now
     if call.defects.active("delete-returns-200"):
         return Reply({}, status=200)
@@ -180,7 +181,9 @@ def list_collaborations(call: Call) -> Reply:
         return collab
 
     index = store.collaborations_by_account.get(caller, [])
-    page = _page(call, "ListCollaborations", caller, wanted or "", index, select)
+    visible = store.visible_by_account.get(caller)
+    candidates = visible.positions(wanted or ANY_STANDING) if visible is not None else ()
+    page = _page(call, "ListCollaborations", caller, wanted or "", index, select, candidates)
     summaries = [call.views.collaboration_summary(c, caller) for c in page.items]
     return _listed("collaborationList", summaries, page)
 
@@ -210,11 +213,11 @@ def delete_member(call: Call) -> Reply:
         raise not_found("COLLABORATION", account, "Member")  # A8: parent type, the missing id
     if row.status in STANDING_STATUSES:  # REMOVED/LEFT: idempotent, nothing changes
         now = store.now()
-        row.status = "REMOVED"
+        store.set_member_status(collab, row, "REMOVED")
         row.update_time = now
         if row.membership_id is not None:
             membership = store.memberships[row.membership_id]
-            membership.status = "REMOVED"
+            store.set_membership_status(membership, "REMOVED")
             membership.update_time = now
         changes.drop_voter(store, collab, account, call.defects)
     return Reply(None)
@@ -262,7 +265,7 @@ def create_membership(call: Call) -> Reply:
     )
     store.add_membership(membership)
     # UG-JOIN: joining makes the member ACTIVE (the creator too).
-    row.status = "ACTIVE"
+    store.set_member_status(collab, row, "ACTIVE")
     row.update_time = now
     row.membership_id = membership_id
     row.membership_arn = membership.arn
@@ -289,7 +292,9 @@ def list_memberships(call: Call) -> Reply:
         return membership if not wanted or membership.status == wanted else None
 
     index = store.memberships_by_account.get(call.caller, [])
-    page = _page(call, "ListMemberships", call.caller, wanted or "", index, select)
+    statuses = store.membership_statuses.get(call.caller)
+    candidates = statuses.positions(wanted) if statuses is not None and wanted else None
+    page = _page(call, "ListMemberships", call.caller, wanted or "", index, select, candidates)
     summaries = [call.views.membership(m, store.collaborations[m.collaboration_id], summary=True) for m in page.items]
     return _listed("membershipSummaries", summaries, page)
 
@@ -325,7 +330,9 @@ def list_collaboration_change_requests(call: Call) -> Reply:
         return request if not wanted or request.status == wanted else None
 
     # A6: the index is in creation order, which is createTime order.
-    page = _page(call, "ListCollaborationChangeRequests", collab.id, wanted or "", collab.change_request_order, select)
+    candidates = collab.requests_by_status.positions(wanted) if wanted else None
+    order = collab.change_request_order
+    page = _page(call, "ListCollaborationChangeRequests", collab.id, wanted or "", order, select, candidates)
     summaries = [call.views.change_request(r) for r in page.items]
     return _listed("collaborationChangeRequestSummaries", summaries, page)
 
@@ -440,6 +447,7 @@ def _page(
     filter_value: str,
     index: Sequence[K],
     select: Callable[[K], T | None],
+    candidates: Sequence[int] | None = None,
 ) -> Page[T]:
     """One page of a list operation; the three list defects act here and nowhere else."""
     descending = call.descending or call.defects.active("descending-order")
@@ -447,7 +455,9 @@ def _page(
     if call.defects.active("ignore-max-results"):
         size = DEFAULT_PAGE_SIZE
     listing = Listing(operation, scope, filter_value, descending)
-    page = call.pager.page(listing, index, select, token=call.params.get("nextToken"), size=max(1, size))
+    page = call.pager.page(
+        listing, index, select, token=call.params.get("nextToken"), size=max(1, size), candidates=candidates
+    )
     if page.next_token is None and page.items and call.defects.active("list-drops-last-item"):
         return Page(page.items[:-1], None)
     return page

@@ -3,7 +3,9 @@
 A token carries the *position* of the next item to look at in an append-only index, plus what it belongs to
 (the operation, the scope such as a collaboration id or account, the filter and the direction). Because an
 index is never re-sorted and never loses entries, that position stays valid while items are added, so a page
-costs what the page needs (plus skipping filtered-out items), not a sort of the whole list. The token is
+costs what the page needs, not a sort of the whole list. A filter that keeps few entries (a status) would
+still mean walking past all the others; :class:`Postings` keeps, per filter value, the sorted positions that
+have it, and a page given those ``candidates`` jumps (by bisection) straight to them. The token is
 base64url(JSON) with a truncated HMAC under a per-emulator random key, so a token from another list, another
 filter or another emulator (or a made-up one) is refused with 400 instead of being misread.
 """
@@ -12,8 +14,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import hashlib
 import hmac
+import itertools
 import json
 import secrets
 from collections.abc import Callable, Sequence
@@ -47,6 +51,41 @@ class Listing:
     descending: bool
 
 
+class Postings:
+    """The positions of an append-only index grouped by a value that can change (a status), each group sorted.
+
+    Positions are appended in order as items are added, so adding is an append; a change of value moves one
+    position between two groups (bisection, then a C-level insert/delete).
+    """
+
+    __slots__ = ("_by_value",)
+
+    def __init__(self) -> None:
+        self._by_value: dict[str, list[int]] = {}
+
+    def add(self, value: str, position: int) -> None:
+        group = self._by_value.setdefault(value, [])
+        if group and group[-1] > position:
+            bisect.insort(group, position)
+        else:
+            group.append(position)
+
+    def remove(self, value: str, position: int) -> None:
+        group = self._by_value.get(value, [])
+        at = bisect.bisect_left(group, position)
+        if at < len(group) and group[at] == position:
+            del group[at]
+
+    def move(self, position: int, old: str, new: str) -> None:
+        if old != new:
+            self.remove(old, position)
+            self.add(new, position)
+
+    def positions(self, value: str) -> Sequence[int]:
+        """The sorted positions whose value is ``value`` (a live view: do not keep it across changes)."""
+        return self._by_value.get(value, ())
+
+
 class Pager:
     """Reads pages and signs/verifies the tokens that continue them."""
 
@@ -61,14 +100,19 @@ class Pager:
         *,
         token: str | None,
         size: int,
+        candidates: Sequence[int] | None = None,
     ) -> Page[T]:
         """Up to ``size`` selected items from ``index`` starting where ``token`` points.
 
         ``select`` returns the item for an index entry, or None to skip it (a filter). A ``nextToken`` is
-        returned only when at least one more selected item exists after the page.
+        returned only when at least one more selected item exists after the page. ``candidates``, when given,
+        are the sorted positions the filter can keep (see :class:`Postings`): only they are looked at, and the
+        page and its token are the same as without them.
         """
         step = -1 if listing.descending else 1
         position = self._start(listing, token, len(index))
+        if candidates is not None:
+            return self._page_candidates(listing, index, select, position, size, candidates)
         items: list[T] = []
         end = len(index) if step == 1 else -1
         while position != end and len(items) < size:
@@ -82,6 +126,38 @@ class Pager:
             if select(index[probe]) is not None:
                 return Page(items, self._token(listing, position))
             probe += step
+        return Page(items, None)
+
+    def _page_candidates(
+        self,
+        listing: Listing,
+        index: Sequence[K],
+        select: Callable[[K], T | None],
+        position: int,
+        size: int,
+        candidates: Sequence[int],
+    ) -> Page[T]:
+        # The same walk as page(), over the candidate positions only: the token still holds a position of
+        # ``index`` (the one after the last item returned), so both walks hand out the same tokens.
+        if listing.descending:
+            at = bisect.bisect_right(candidates, position) - 1
+            ahead = range(at, -1, -1)
+        else:
+            at = bisect.bisect_left(candidates, position)
+            ahead = range(at, len(candidates))
+        items: list[T] = []
+        walk = iter(ahead)
+        for slot in walk:
+            if len(items) == size:
+                # Look ahead for one more selected item, as page() does.
+                for later in itertools.chain((slot,), walk):
+                    if select(index[candidates[later]]) is not None:
+                        return Page(items, self._token(listing, position))
+                return Page(items, None)
+            found = select(index[candidates[slot]])
+            if found is not None:
+                items.append(found)
+                position = candidates[slot] + (-1 if listing.descending else 1)
         return Page(items, None)
 
     def _start(self, listing: Listing, token: str | None, length: int) -> int:

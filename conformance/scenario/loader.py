@@ -11,6 +11,7 @@ send bad values on purpose. Names are.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ from conformance.scenario.matchers import MATCHERS, AbsentMatcher, MatcherArgErr
 from conformance.scenario.schema import PathKey, schema_problems
 from conformance.scenario.templating import BUILTIN_NAMES, TemplateError, has_template, references
 from conformance.scenario.versions import RELEASE_DATES
+from conformance.scenario.yaml_events import LibyamlRefused, events_parser
 
 __all__ = ["DEFAULT_ACTORS", "ScenarioError", "load_scenario", "load_scenarios"]
 
@@ -159,9 +161,25 @@ _Constructor.add_constructor(None, _Constructor.construct_tagged)
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_text_timestamp)
 
 
-def _parse_yaml(text: str) -> Any:
+def _parse_yaml(text: str, *, fast: bool = True) -> Any:
+    """The document in ``text``: scanned by libyaml when it can be (see :mod:`.yaml_events`), else by ruamel."""
+    parser = None
+    # On LibyamlRefused the pure parser reads the text again and reports the problem in its own words.
+    with contextlib.suppress(LibyamlRefused):
+        parser = events_parser(text) if fast else None
+    if parser is not None:
+        try:
+            return _load_yaml(text, parser)
+        except YAMLError:
+            pass  # e.g. a duplicate key: the message (and its mark) must be the pure parser's
+    return _load_yaml(text, None)
+
+
+def _load_yaml(text: str, parser: Any) -> Any:
     yaml = YAML(typ="rt")
     yaml.Constructor = _Constructor
+    if parser is not None:
+        yaml.Parser = parser
     return yaml.load(text)
 
 
@@ -231,11 +249,22 @@ class _FileLoader:
         self.path = path
         self.actors = actors
         self.errors: list[ScenarioError] = []
+        self._fast = True
 
     def error(self, line: int, message: str) -> None:
         self.errors.append(ScenarioError(self.path, line, message))
 
     def load(self) -> tuple[_Loaded | None, list[ScenarioError]]:
+        loaded, errors = self._load()
+        if errors and self._fast:
+            # A file with problems is read again by the pure parser, so that every message and line is exactly
+            # what it reports (libyaml places an empty value elsewhere, which only an error message would show).
+            self._fast = False
+            self.errors = []
+            loaded, errors = self._load()
+        return loaded, errors
+
+    def _load(self) -> tuple[_Loaded | None, list[ScenarioError]]:
         doc = self._read()
         if doc is None:
             return None, self.errors
@@ -255,7 +284,7 @@ class _FileLoader:
             self.error(1, f"cannot read the file: {exc}")
             return None
         try:
-            doc = _parse_yaml(text)
+            doc = _parse_yaml(text, fast=self._fast)
         except MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark is not None else 1

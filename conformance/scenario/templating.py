@@ -73,8 +73,13 @@ def _parse(source: str) -> nodes.Template:
         raise TemplateError(source, f"syntax error: {exc.message}") from None
 
 
+@cache
 def references(source: str) -> References:
-    """The names, actors and step indices ``source`` uses; raises :class:`TemplateError` on bad syntax."""
+    """The names, actors and step indices ``source`` uses; raises :class:`TemplateError` on bad syntax.
+
+    Cached: the library repeats the same few templates (``{{ collab }}``) hundreds of times, and walking a
+    jinja tree for its names costs more than parsing it.
+    """
     tree = _parse(source)
     names = frozenset(meta.find_undeclared_variables(tree)) - _JINJA_GLOBALS
     actors: set[str] = set()

@@ -40,6 +40,17 @@ def user_agent() -> str:
         return "cleanrooms-conformance/dev"
 
 
+@cache
+def base_user_agent() -> str:
+    """The fixed User-Agent every client sends before :func:`user_agent` (``Botocore/1.44.5 Python/3.11.7 ...``).
+
+    Given explicitly because botocore rebuilds its default User-Agent, component by component and twice, on
+    every request (about 90 µs, 12-15% of a call against a local emulator); a supplied one is used as it is.
+    The string is the session's own classic form, so a server still sees which botocore and Python called.
+    """
+    return str(emulator_session().user_agent())
+
+
 def emulator_session() -> botocore.session.Session:
     """The process-wide session for emulator clients: the model layer's isolated session (one per process)."""
     return isolated_session()
@@ -59,6 +70,7 @@ def client_config(spec: TargetSpec, endpoint_url: str | None) -> Config:
         "retries": {"total_max_attempts": 1, "mode": "standard"},
         "connect_timeout": spec.timeouts.connect,
         "read_timeout": spec.timeouts.read,
+        "user_agent": base_user_agent(),
         "user_agent_extra": user_agent(),
     }
     # No proxy can reach a server on this machine's loopback, and an HTTP_PROXY without NO_PROXY would

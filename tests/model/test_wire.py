@@ -119,6 +119,16 @@ def test_iso_string_timestamp_is_caught_on_the_wire() -> None:
     assert _summary(found) == {("collaborationChangeRequest.createTime", K.TIMESTAMP, "model")}
 
 
+def test_timestamps_can_be_left_to_the_callers_shape_check() -> None:
+    body = wire("GetCollaborationChangeRequest")
+    body["collaborationChangeRequest"]["createTime"] = "2025-12-01T00:00:00Z"
+    assert check_wire("GetCollaborationChangeRequest", 200, {}, _json(body), timestamps=False) == []
+    assert _summary(check_wire("CreateCollaboration", 201, {}, b"[]", timestamps=False)) == {
+        ("", K.STATUS, "model"),
+        ("", K.BODY, "model"),
+    }
+
+
 def test_shape_violations_other_than_timestamps_are_left_to_check_output() -> None:
     body = wire("ListCollaborationChangeRequests")
     summary = body["collaborationChangeRequestSummaries"][0]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from conformance.reference.errors import ApiError
-from conformance.reference.pagination import Listing, Pager
+from conformance.reference.pagination import Listing, Pager, Postings
 
 ASC = Listing("ListThings", "scope-1", "", descending=False)
 DESC = Listing("ListThings", "scope-1", "", descending=True)
@@ -104,3 +106,54 @@ def test_tokens_of_another_emulator_are_refused() -> None:
     token = Pager().page(ASC, [1, 2, 3], CountingSelect(), token=None, size=1).next_token
     with pytest.raises(ApiError):
         Pager().page(ASC, [1, 2, 3], CountingSelect(), token=token, size=1)
+
+
+# --- sparse filters: candidate positions --------------------------------------------------------------------
+
+
+def test_postings_keep_positions_sorted_by_value() -> None:
+    postings = Postings()
+    for position, status in enumerate(["PENDING", "APPROVED", "PENDING", "CANCELLED", "PENDING"]):
+        postings.add(status, position)
+    postings.move(2, "PENDING", "APPROVED")
+    postings.move(0, "PENDING", "CANCELLED")
+    postings.move(4, "PENDING", "PENDING")  # no change
+    assert list(postings.positions("PENDING")) == [4]
+    assert list(postings.positions("APPROVED")) == [1, 2]
+    assert list(postings.positions("CANCELLED")) == [0, 3]
+    assert list(postings.positions("DENIED")) == []
+
+
+def test_a_sparse_filter_costs_what_the_page_needs() -> None:
+    pager = Pager()
+    index = list(range(10_000))
+    wanted = {17, 5_000, 9_998}
+    select = CountingSelect(wanted)
+    first = pager.page(ASC, index, select, token=None, size=2, candidates=sorted(wanted))
+    assert first.items == [17, 5_000]
+    second = pager.page(ASC, index, select, token=first.next_token, size=2, candidates=sorted(wanted))
+    assert second.items == [9_998]
+    assert second.next_token is None
+    assert select.calls == 4  # three items and one look-ahead, not ten thousand entries
+
+
+@pytest.mark.parametrize("listing", [ASC, DESC], ids=["ascending", "descending"])
+@pytest.mark.parametrize("size", [1, 2, 3, 7])
+@pytest.mark.parametrize("seed", range(8))
+def test_candidates_give_the_same_pages_and_tokens(listing: Listing, size: int, seed: int) -> None:
+    chooser = random.Random(seed)
+    index = list(range(chooser.randrange(0, 40)))
+    wanted = {item for item in index if chooser.random() < 0.3}
+    pager = Pager(key=b"fixed key for both walks")
+    tokens: list[str | None] = [None]
+    plain_pages, candidate_pages = [], []
+    for token in tokens:
+        plain = pager.page(listing, index, CountingSelect(wanted), token=token, size=size)
+        fast = pager.page(listing, index, CountingSelect(wanted), token=token, size=size, candidates=sorted(wanted))
+        plain_pages.append(plain)
+        candidate_pages.append(fast)
+        if plain.next_token is not None:
+            tokens.append(plain.next_token)
+    assert candidate_pages == plain_pages
+    expected = sorted(wanted, reverse=listing.descending)
+    assert [item for page in plain_pages for item in page.items] == expected

@@ -159,6 +159,7 @@ def test_wire_violations_are_reported_once_with_their_evidence(tmp_path: Path) -
     assert ("wire", "", "MODEL") in found  # 201 instead of the modelled 200
     timestamp = [f for f in found if f[1] == "collaboration.createTime"]
     assert len(timestamp) == 1  # reported by the wire check and the shape check, kept once
+    assert timestamp == [("wire", "collaboration.createTime", "SMITHY")]  # as a wire rule of the protocol
 
 
 def test_transport_failure_is_error_and_stops(tmp_path: Path) -> None:

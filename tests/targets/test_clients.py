@@ -8,7 +8,7 @@ import pytest
 
 from conformance.model.service import service_model
 from conformance.targets import Timeouts, parse_target, start_target
-from conformance.targets.clients import client_config, user_agent
+from conformance.targets.clients import base_user_agent, client_config, user_agent
 
 from .misbehaving import MisbehavingServer, closed_port_url
 
@@ -63,3 +63,12 @@ def test_user_agent_names_the_suite() -> None:
     with MisbehavingServer("ok") as server, start_target(parse_target(server.url)) as target:
         target.call("creator", "ListCollaborations", {})
     assert user_agent() in server.requests[0].headers["user-agent"]
+
+
+def test_user_agent_is_the_fixed_classic_form() -> None:
+    # Supplied rather than rebuilt by botocore on every request (a measured 12-15% of a local call).
+    with MisbehavingServer("ok") as server, start_target(parse_target(server.url)) as target:
+        target.call("creator", "ListCollaborations", {})
+    sent = server.requests[0].headers["user-agent"]
+    assert sent == f"{base_user_agent()} {user_agent()}"
+    assert sent.startswith("Botocore/")
