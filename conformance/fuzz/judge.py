@@ -19,25 +19,13 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from conformance.model.exchange import CallResult
-from conformance.model.service import error_status
 from conformance.model.shapecheck import check_output
 from conformance.model.violations import ViolationKind
 from conformance.model.wire import check_wire
+from conformance.model.wire import unsupported_reason as wire_unsupported_reason
 
 Level = Literal["model", "documented", "inferred"]
 
-#: Error codes by which servers say "no such operation here" (the scenario runner's list).
-UNSUPPORTED_CODES = frozenset(
-    {
-        "UnknownOperationException",
-        "UnknownOperation",
-        "InvalidAction",
-        "NotImplemented",
-        "NotImplementedException",
-        "UnsupportedOperation",
-        "UnsupportedOperationException",
-    }
-)
 #: Constraint kinds that a restJson1 server may refuse while decoding the body, before model validation.
 DECODING_KINDS = frozenset({"wrong-type", "two-union-members", "zero-union-members"})
 _REFUSAL_CODES = frozenset({"ValidationException"})
@@ -61,27 +49,11 @@ class Problem:
 
 
 def unsupported_reason(result: CallResult) -> str | None:
-    """Why the answer says the target lacks the operation (501, unknown-operation code, bare 404/405), or None.
-
-    Kept equal to the scenario runner's rule (``conformance.scenario.runner._unsupported``) on purpose, so a
-    scenario and a fuzz check agree on what "not implemented" means.
-    """
+    """Why the answer says the target lacks the operation, or None (the model layer's one rule)."""
     exchange = result.exchange
-    status = result.status
-    code = result.error_code
-    if status == 501:
-        return f"HTTP 501{f' {code}' if code else ''}"
-    if code in UNSUPPORTED_CODES:
-        return f"{code} (HTTP {status})"
-    if status in (404, 405):
-        headers = exchange.response_headers if exchange is not None else {}
-        body = exchange.response_body if exchange is not None else b""
-        content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
-        if "html" in content_type.lower() or body.lstrip()[:1] == b"<":
-            return f"HTTP {status} with an HTML page (no such route)"
-        if code is None or code == str(status) or error_status(code) is None:
-            return f"HTTP {status}{f' {code}' if code and code != str(status) else ''}, not a Clean Rooms error"
-    return None
+    headers = exchange.response_headers if exchange is not None else {}
+    body = exchange.response_body if exchange is not None else b""
+    return wire_unsupported_reason(result.status, result.error_code, headers, body)
 
 
 def model_problems(operation_name: str, result: CallResult) -> list[Problem]:

@@ -16,9 +16,22 @@ from conformance.model.service import error_status, operation
 from conformance.model.shapecheck import check_error_body, check_shape
 from conformance.model.violations import Violation, ViolationKind
 
-__all__ = ["check_wire", "error_code_of"]
+__all__ = ["UNSUPPORTED_CODES", "check_wire", "error_code_of", "unsupported_reason"]
 
 _ERROR_TYPE_HEADER = "x-amzn-errortype"
+
+#: Error codes by which servers say "no such operation here".
+UNSUPPORTED_CODES = frozenset(
+    {
+        "UnknownOperationException",
+        "UnknownOperation",
+        "InvalidAction",
+        "NotImplemented",
+        "NotImplementedException",
+        "UnsupportedOperation",
+        "UnsupportedOperationException",
+    }
+)
 _SHOWN_BYTES = 80
 
 
@@ -79,9 +92,7 @@ def _check_success(operation_name: str, expected: int, status: int, body: bytes,
     return found
 
 
-def _check_error(
-    operation_name: str, status: int, headers: Mapping[str, str], body: bytes
-) -> list[Violation]:
+def _check_error(operation_name: str, status: int, headers: Mapping[str, str], body: bytes) -> list[Violation]:
     found: list[Violation] = []
     document = _decode(body)
     code = _header_code(headers) or _body_code(document)
@@ -147,3 +158,25 @@ def _decode(body: bytes) -> object:
 def _first_bytes(body: bytes) -> str:
     shown = repr(body[:_SHOWN_BYTES])
     return shown if len(body) <= _SHOWN_BYTES else f"{shown}... ({len(body)} bytes)"
+
+
+def unsupported_reason(status: int, code: str | None, headers: Mapping[str, str], body: bytes) -> str | None:
+    """Why an answer says the target lacks the operation, or None.
+
+    HTTP 501, an unknown-operation error code, or a 404/405 that is an HTML page or names no Clean Rooms error
+    (no such route). The one rule for UNSUPPORTED, shared by the scenario runner and the fuzz checks so both
+    agree on what "not implemented" means. A 404 naming ResourceNotFoundException is an answer, not a missing
+    route.
+    """
+    if status == 501:
+        return f"HTTP 501{f' {code}' if code else ''}"
+    if code in UNSUPPORTED_CODES:
+        return f"{code} (HTTP {status})"
+    if status in (404, 405):
+        content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+        if "html" in content_type.lower() or body.lstrip()[:1] == b"<":
+            return f"HTTP {status} with an HTML page (no such route)"
+        if code is None or code == str(status) or error_status(code) is None:
+            named = f" {code}" if code and code != str(status) else ""
+            return f"HTTP {status}{named}, not a Clean Rooms error (no such route)"
+    return None

@@ -26,10 +26,10 @@ from typing import Any, Literal, Protocol
 import jmespath
 
 from conformance.model.exchange import CallResult, Exchange
-from conformance.model.service import OperationInfo, error_status, operation
+from conformance.model.service import OperationInfo, operation
 from conformance.model.shapecheck import check_output
 from conformance.model.violations import Violation, ViolationKind
-from conformance.model.wire import check_wire
+from conformance.model.wire import check_wire, unsupported_reason
 from conformance.scenario.format import MODEL_EVIDENCE, Evidence, EvidenceLevel, Scenario, Step
 from conformance.scenario.matchers import match
 from conformance.scenario.outcomes import Outcome
@@ -215,20 +215,6 @@ class _Answer:
     """The response body as JSON, when there was a raw exchange with a JSON object body."""
 
 
-#: Error codes by which servers say "no such operation here".
-UNSUPPORTED_CODES = frozenset(
-    {
-        "UnknownOperationException",
-        "UnknownOperation",
-        "InvalidAction",
-        "NotImplemented",
-        "NotImplementedException",
-        "UnsupportedOperation",
-        "UnsupportedOperationException",
-    }
-)
-
-
 def _run_step(
     step: Step, plan: _StepPlan, caller: Caller, context: dict[str, Any], model_checks: bool
 ) -> tuple[StepResult, bool]:
@@ -287,7 +273,7 @@ def _read(info: OperationInfo, result: CallResult, index: int) -> _Answer | Fail
     body = exchange.response_body if exchange is not None else b""
     headers = exchange.response_headers if exchange is not None else {}
     code = result.error_code
-    reason = _unsupported(status, code, headers, body)
+    reason = unsupported_reason(status, code, headers, body)
     if reason is not None:
         return Failure("unsupported", f"{info.name} is not implemented by the target: {reason}", MODEL_EVIDENCE, index)
     document = _json_object(body) if body.strip() else ({} if exchange is not None else None)
@@ -303,20 +289,6 @@ def _read(info: OperationInfo, result: CallResult, index: int) -> _Answer | Fail
         message = f"HTTP {status} {code}: the body is not JSON: {body[:80]!r}"
         return Failure("unparseable", message, MODEL_EVIDENCE, index)
     return _Answer(False, _error_value(code, status, result.error, document), document)
-
-
-def _unsupported(status: int, code: str | None, headers: Mapping[str, str], body: bytes) -> str | None:
-    if status == 501:
-        return f"HTTP 501{f' {code}' if code else ''}"
-    if code in UNSUPPORTED_CODES:
-        return f"{code} (HTTP {status})"
-    if status in (404, 405):
-        content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
-        if "html" in content_type.lower() or body.lstrip()[:1] == b"<":
-            return f"HTTP {status} with an HTML page (no such route)"
-        if code is None or error_status(code) is None:
-            return f"HTTP {status}{f' {code}' if code else ''}, not a Clean Rooms error (no such route)"
-    return None
 
 
 def _json_object(body: bytes) -> Mapping[str, Any] | None:

@@ -167,9 +167,7 @@ def test_undeclared_error() -> None:
 
 
 def test_unknown_error_is_undeclared_without_a_status_rule() -> None:
-    found = check_wire(
-        "GetCollaboration", 418, {HEADER: "TeapotException"}, _json({"message": "short and stout"})
-    )
+    found = check_wire("GetCollaboration", 418, {HEADER: "TeapotException"}, _json({"message": "short and stout"}))
     assert _summary(found) == {("", K.UNDECLARED_ERROR, "model")}
 
 
@@ -206,9 +204,7 @@ def test_common_errors_are_known_everywhere(code: str, status: int) -> None:
         ("GetCollaborationChangeRequest", "ResourceNotFoundException", 400, NOT_FOUND),
     ],
 )
-def test_modelled_error_needs_its_modelled_status(
-    op: str, code: str, status: int, body: dict[str, Any]
-) -> None:
+def test_modelled_error_needs_its_modelled_status(op: str, code: str, status: int, body: dict[str, Any]) -> None:
     found = check_wire(op, status, {HEADER: code}, _json(body))
     assert _summary(found) == {("", K.STATUS, "model")}
     assert "modelled with HTTP" in found[0].message
@@ -216,17 +212,13 @@ def test_modelled_error_needs_its_modelled_status(
 
 def test_resource_not_found_without_resource_type() -> None:
     body = {k: v for k, v in NOT_FOUND.items() if k != "resourceType"}
-    found = check_wire(
-        "GetCollaborationChangeRequest", 404, {HEADER: "ResourceNotFoundException"}, _json(body)
-    )
+    found = check_wire("GetCollaborationChangeRequest", 404, {HEADER: "ResourceNotFoundException"}, _json(body))
     assert _summary(found) == {("resourceType", K.MISSING_REQUIRED, "model")}
 
 
 def test_capitalised_message_is_flagged_as_inferred() -> None:
     body = {"Message": "gone", "resourceId": COLLAB_ID, "resourceType": "COLLABORATION"}
-    found = check_wire(
-        "GetCollaborationChangeRequest", 404, {HEADER: "ResourceNotFoundException"}, _json(body)
-    )
+    found = check_wire("GetCollaborationChangeRequest", 404, {HEADER: "ResourceNotFoundException"}, _json(body))
     assert _summary(found) == {
         ("Message", K.UNKNOWN_MEMBER, "inferred"),
         ("message", K.MISSING_REQUIRED, "model"),
@@ -250,3 +242,23 @@ def test_every_error_problem_is_reported_together() -> None:
 
 def test_informational_status_is_not_a_response() -> None:
     assert _summary(check_wire("GetCollaboration", 100, {}, b"")) == {("", K.STATUS, "model")}
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "headers", "body", "unsupported"),
+    [
+        (501, None, {}, b"", True),
+        (400, "UnknownOperationException", {"x-amzn-errortype": "UnknownOperationException"}, b"{}", True),
+        (404, "404", {"Content-Type": "text/html"}, b"<html>Not Found</html>", True),
+        (404, None, {}, b"", True),
+        (404, "ResourceNotFoundException", {}, b'{"message": "x"}', False),
+        (403, "AccessDeniedException", {}, b'{"message": "x"}', False),
+        (200, None, {}, b"{}", False),
+    ],
+)
+def test_unsupported_reason(
+    status: int, code: str | None, headers: dict[str, str], body: bytes, unsupported: bool
+) -> None:
+    from conformance.model.wire import unsupported_reason
+
+    assert (unsupported_reason(status, code, headers, body) is not None) is unsupported
