@@ -64,10 +64,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return report.finish(options)
 
     from conformance.fuzz.campaign import Campaign
+    from conformance.fuzz.catalogue import PROPERTIES, STRATEGIES
     from conformance.fuzz.machine import run_machine
     from conformance.fuzz.profiles import budget, hypothesis_settings
-    from conformance.fuzz.properties import PROPERTIES, run_property
-    from conformance.fuzz.systematic import STRATEGIES
+    from conformance.fuzz.properties import run_property
 
     quick = budget("quick")
 

@@ -25,28 +25,28 @@ import time
 from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from _pytest._code.code import TerminalRepr
 
 from conformance import plugin
-from conformance.fuzz import differential, drift
-from conformance.fuzz.campaign import Campaign, unsupported_tally
+from conformance.fuzz import drift
+from conformance.fuzz.catalogue import CHECK_ORDER, PROFILES, PROPERTIES, STRATEGIES
 from conformance.fuzz.judge import Problem
-from conformance.fuzz.machine import run_machine
-from conformance.fuzz.profiles import PROFILES, Budget, budget, hypothesis_settings
-from conformance.fuzz.properties import PROPERTIES, run_property
 from conformance.fuzz.results import Finding, Tally
-from conformance.fuzz.schemathesis_run import Signing, run_schemathesis
-from conformance.fuzz.systematic import STRATEGIES, generate
 from conformance.report import records as rec
 from conformance.report.exchanges import request_mapping, response_mapping
-from conformance.report.normalise import PlaceholderMap, normalise_response
 from conformance.targets.errors import TargetError
 from conformance.targets.running import RunningTarget, start_target
 from conformance.targets.servers import MOTO_ACCOUNT_HEADER
 from conformance.targets.spec import Timeouts, parse_target
+
+if TYPE_CHECKING:
+    # The modules that run the checks import Hypothesis, schemathesis and the generators (about a quarter of a
+    # second in every process); each runner below imports what it needs when its check runs.
+    from conformance.fuzz.campaign import Campaign
+    from conformance.fuzz.profiles import Budget
 
 #: The file of the scenario library that carries the fuzz items (it holds the model checksums).
 ANCHOR = drift.CHECKSUMS_FILE
@@ -133,10 +133,7 @@ class Check:
 
 
 def checks(config: pytest.Config) -> list[Check]:
-    found = [Check("support"), Check("model-drift", needs_target=False)]
-    found += [Check(name) for name in STRATEGIES]
-    found += [Check(name) for name in PROPERTIES]
-    found += [Check("stateful"), Check("schemathesis")]
+    found = [Check(name, needs_target=name != "model-drift") for name in CHECK_ORDER]
     if config.option.compare_target:
         found.append(Check("differential"))
     return found
@@ -278,6 +275,8 @@ def _campaign(item: FuzzItem, target: RunningTarget) -> Campaign:
     state = item.config.stash[FUZZ]
     found = state.campaigns.get(id(target))
     if found is None:
+        from conformance.fuzz.campaign import Campaign
+
         session = item.config.stash[plugin.SESSION]
         reproducers = session.report_dir / "reproducers" if session.report_dir is not None else None
         found = Campaign(
@@ -292,10 +291,14 @@ def _campaign(item: FuzzItem, target: RunningTarget) -> Campaign:
 
 
 def _budget(item: FuzzItem) -> Budget:
+    from conformance.fuzz.profiles import budget
+
     return budget(item.config.option.fuzz_profile)
 
 
 def _settings(item: FuzzItem, examples: int) -> Any:
+    from conformance.fuzz.profiles import hypothesis_settings
+
     session = item.config.stash[plugin.SESSION]
     return hypothesis_settings(
         _budget(item), examples=examples, seed=item.config.option.seed, report_dir=session.report_dir
@@ -303,6 +306,8 @@ def _settings(item: FuzzItem, examples: int) -> Any:
 
 
 def _support(item: FuzzItem, target: RunningTarget) -> list[Tally]:
+    from conformance.fuzz.campaign import unsupported_tally
+
     campaign = _campaign(item, target)
     tallies = [Tally("support", op, "PASS", variants=1, passed=1) for op in campaign.operations()]
     tallies += [unsupported_tally("support", op, why) for op, why in campaign.reported_unsupported().items()]
@@ -318,6 +323,8 @@ def _systematic(name: str) -> Callable[[FuzzItem, RunningTarget], list[Tally]]:
 
 def _property(name: str) -> Callable[[FuzzItem, RunningTarget], list[Tally]]:
     def run(item: FuzzItem, target: RunningTarget) -> list[Tally]:
+        from conformance.fuzz.properties import run_property
+
         campaign = _campaign(item, target)
         chosen = _budget(item)
         settings = _settings(item, chosen.property_examples)
@@ -331,6 +338,8 @@ def _property(name: str) -> Callable[[FuzzItem, RunningTarget], list[Tally]]:
 
 
 def _stateful(item: FuzzItem, target: RunningTarget) -> list[Tally]:
+    from conformance.fuzz.machine import run_machine
+
     chosen = _budget(item)
     settings = _settings(item, chosen.machine_examples)
     return [
@@ -339,6 +348,8 @@ def _stateful(item: FuzzItem, target: RunningTarget) -> list[Tally]:
 
 
 def _schemathesis(item: FuzzItem, target: RunningTarget) -> list[Tally]:
+    from conformance.fuzz.schemathesis_run import Signing, run_schemathesis
+
     chosen = _budget(item)
     client = target.client("creator")
     credentials = client._get_credentials()  # botocore keeps a client's credentials private; this is its accessor
@@ -354,6 +365,9 @@ def _schemathesis(item: FuzzItem, target: RunningTarget) -> list[Tally]:
 
 
 def _differential(item: FuzzItem, target: RunningTarget) -> list[Tally]:
+    from conformance.fuzz import differential
+    from conformance.fuzz.systematic import generate
+
     other = _compare_target(item)
     first, second = _campaign(item, target), _campaign(item, other)
     both = [op for op in first.operations() if op in set(second.operations())]
@@ -389,6 +403,8 @@ def _compare_target(item: FuzzItem) -> RunningTarget:
 
 
 def _normaliser(accounts: Mapping[str, str]) -> Callable[[Any], Any]:
+    from conformance.report.normalise import PlaceholderMap, normalise_response
+
     placeholders = PlaceholderMap(accounts=accounts)
     return lambda body: normalise_response(body, placeholders=placeholders)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, Phase, Verbosity, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
-PROFILES = ("quick", "thorough")
+from conformance.fuzz.catalogue import PROFILES
 
 
 class ShrinkBudgetSpent(BaseException):

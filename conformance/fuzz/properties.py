@@ -21,12 +21,12 @@ from hypothesis.control import current_build_context
 from hypothesis.errors import HypothesisException
 
 from conformance.fuzz.campaign import Campaign
+from conformance.fuzz.catalogue import PROPERTIES
 from conformance.fuzz.execute import Outcome, Variant
 from conformance.fuzz.profiles import ShrinkBudgetSpent, ShrinkClock
 from conformance.fuzz.results import Tally, outcome_of
 from conformance.fuzz.strategies import invalid_variant, valid_variant
 
-PROPERTIES = ("random-valid", "random-invalid")
 _STRATEGIES: dict[str, Callable[[str], st.SearchStrategy[Variant]]] = {
     "random-valid": valid_variant,
     "random-invalid": invalid_variant,

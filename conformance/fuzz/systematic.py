@@ -23,6 +23,7 @@ from typing import Any
 from botocore.model import Shape
 
 from conformance.fuzz.builders import UnbuildableShape, full_value
+from conformance.fuzz.catalogue import STRATEGIES
 from conformance.fuzz.execute import Broken, Variant
 from conformance.fuzz.paths import KeyOf, Path, delete_at, get_at, join_entry, replace_at
 from conformance.fuzz.refs import Ref, placeholders
@@ -43,7 +44,6 @@ from conformance.model.service import operation
 from conformance.model.shapecheck import check_input
 from conformance.model.violations import ViolationKind
 
-STRATEGIES = ("boundary", "enum", "optionals", "negative", "echo", "actors")
 ACTORS = ("creator", "member", "member2", "outsider")
 #: Operations whose successful calls have round-trip reads (see :mod:`conformance.fuzz.readback`).
 ROUND_TRIPS = frozenset(

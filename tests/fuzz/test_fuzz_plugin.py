@@ -46,6 +46,14 @@ def test_not_fuzz_leaves_them_out(pytester: pytest.Pytester) -> None:
     assert "fuzz:differential" not in listed
 
 
+def test_the_longest_checks_are_collected_first(pytester: pytest.Pytester) -> None:
+    listed = run(pytester, "--target=reference", "-m", "fuzz", "--collect-only", "-q").stdout.str()
+    names = [line.split("::")[1] for line in listed.splitlines() if "::fuzz:" in line]
+
+    assert names[:3] == ["fuzz:schemathesis", "fuzz:negative", "fuzz:stateful"]
+    assert names[-1] == "fuzz:model-drift"
+
+
 def test_a_planted_defect_fails_the_item_with_a_reproducer(pytester: pytest.Pytester) -> None:
     result = run(
         pytester,

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import pytest
 
+from conformance.fuzz.catalogue import STRATEGIES
 from conformance.fuzz.refs import placeholders
 from conformance.fuzz.seeds import CORE_OPERATIONS
-from conformance.fuzz.systematic import KIND_VIOLATION, STRATEGIES, generate
+from conformance.fuzz.systematic import KIND_VIOLATION, generate
 from conformance.model.shapecheck import check_input
 
 
