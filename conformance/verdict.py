@@ -12,17 +12,18 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from conformance.report import records as rec
 from conformance.report.exchanges import request_mapping, response_mapping
 from conformance.report.expectations import Expectation, Expectations
-from conformance.report.folder import write_report
-from conformance.report.recording import Difference
 from conformance.report.results import Results
 from conformance.scenario.format import EvidenceLevel, Scenario
 from conformance.scenario.outcomes import Outcome
-from conformance.scenario.runner import ScenarioResult, format_failure
+from conformance.scenario.runner import ScenarioResult, StepResult, format_failure
+
+if TYPE_CHECKING:
+    from conformance.report.recording import Difference
 
 _FAILING = {Outcome.FAIL, Outcome.ERROR, Outcome.UNSUPPORTED, Outcome.XPASS}
 
@@ -112,7 +113,7 @@ def build_records(
                 )
                 for failure in step_result.failures
             ),
-            request=request_mapping(step_result.request, step_result.exchange),
+            request=_request_of(step_result),
             response=response_mapping(step_result.exchange),
             diff="\n".join(str(f) for f in step_result.failures) or None,
             duration_ms=step_result.duration_s * 1000,
@@ -134,6 +135,14 @@ def build_records(
         expectation=verdict.expectation.to_dict() if verdict.expectation is not None else None,
     )
     return rec.to_dict(scenario_record), checks
+
+
+def _request_of(step_result: StepResult) -> dict[str, Any]:
+    """The step's request as the report shows it; a ``pages: all`` step shows its first page and the page count."""
+    request = request_mapping(step_result.request, step_result.exchange)
+    if step_result.pages:
+        request["pages"] = 1 + len(step_result.pages)
+    return request
 
 
 def _evidence_of(scenario: Scenario, result: ScenarioResult | None) -> str:
@@ -163,6 +172,10 @@ def write_reports(
     mask_accounts: bool = False,
 ) -> list[Path]:
     """Redact and write ``results.json`` and ``index.html`` for one run; returns the paths written."""
+    # Imported here: the HTML layer (jinja2) is needed once, by the process that writes the report, not by every
+    # xdist worker.
+    from conformance.report.folder import write_report
+
     results = Results(
         run=run,
         scenarios=tuple(rec.from_dict(rec.ScenarioRecord, s) for s in scenarios),

@@ -22,7 +22,7 @@ from conformance.fuzz.expect import StepRef, Tag
 from conformance.fuzz.plan import Evidence, PlanStep
 from conformance.fuzz.refs import Ref
 from conformance.fuzz.seeds import COLLAB, REQUEST, account
-from conformance.model.service import operation, service_model
+from conformance.model.service import operation, paging, service_model
 
 #: Input member → the output member that echoes it under another name (§3).
 RENAMED: Mapping[str, str] = {
@@ -272,7 +272,10 @@ def _with_evidence(step: PlanStep, evidence: Evidence) -> PlanStep:
 
 
 def _result_key(op: str) -> str:
+    """The response member a read compares: a list's items (botocore's paginator model), else a Get's one member."""
+    found = paging(op)
+    if found is not None:
+        return found.result_key
     output = operation(op).output_shape
-    assert output is not None, f"{op} has no output"
-    keys = [str(name) for name in output.members if name != "nextToken"]
-    return keys[0]
+    assert output is not None and len(output.members) == 1, f"{op} neither pages nor has one output member"
+    return str(next(iter(output.members)))

@@ -107,6 +107,33 @@ def operation(name: str) -> OperationInfo:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Paging:
+    """How an operation pages, as botocore's paginator model says (``paginators-1.json``)."""
+
+    input_token: str
+    """The request member that carries the token (``nextToken``)."""
+    output_token: str
+    """The response member that carries the next page's token (``nextToken``)."""
+    result_key: str
+    """The response member that holds the page's items (``collaborationList``)."""
+
+
+@cache
+def paging(name: str) -> Paging | None:
+    """How ``name`` pages, or None when the model gives it no paginator."""
+    operation(name)  # an unknown name is an error, not "does not page"
+    paginators = isolated_session().get_paginator_model(SERVICE_NAME)
+    try:
+        config = paginators.get_paginator(name)
+    except ValueError:  # botocore: "Paginator for operation does not exist"
+        return None
+    keys = (config["input_token"], config["output_token"], config["result_key"])
+    if not all(isinstance(key, str) for key in keys):
+        return None  # multi-token paginators exist in other services; Clean Rooms has none
+    return Paging(input_token=keys[0], output_token=keys[1], result_key=keys[2])
+
+
 @cache
 def error_status(error_code: str) -> int | None:
     """The HTTP status of a modelled error shape (``ConflictException`` → 409), None if it is not one."""

@@ -131,6 +131,9 @@ class Step:
     stored here as ``fields.reason``."""
     save: Mapping[str, str] = field(default_factory=dict)
     """Name → JMESPath expression over this step's response (or error value)."""
+    all_pages: bool = False
+    """``pages: all``: follow the list's ``nextToken`` to the last page; ``expect`` and ``save`` see one response
+    holding every page's items (account-wide lists on a long-lived target rarely fit one page)."""
     lines: Mapping[str, int] = field(default_factory=dict, repr=False, compare=False)
     """Line of each key of ``expect``/``expect_error``, by the path a mismatch reports (``a.b[0].c``)."""
 

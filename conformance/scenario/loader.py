@@ -29,7 +29,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
 from conformance.model.common_errors import COMMON_ERRORS
-from conformance.model.service import UnknownOperationError, error_status, operation, service_model
+from conformance.model.service import UnknownOperationError, error_status, operation, paging, service_model
 from conformance.scenario.format import (
     SOURCE_KEYS,
     Evidence,
@@ -444,6 +444,17 @@ class _FileLoader:
             if info is not None and not _has_body(info.input_shape):
                 self.error(_key_line(node, "raw_body"), f"{here}.raw_body: {name} has no request body to replace")
 
+        all_pages = "pages" in node
+        if all_pages and info is not None:
+            found = paging(name)
+            where = _key_line(node, "pages")
+            if found is None:
+                self.error(where, f"{here}.pages: {name} does not page (the model gives it no nextToken)")
+            elif raw_body is not None:
+                self.error(where, f"{here}.pages: a step with raw_body sends one request; leave out one of the two")
+            elif found.input_token in params:
+                self.error(where, f"{here}.pages: with {found.input_token} in `with` the pages are not all")
+
         lines: dict[str, int] = {}
         expect = None
         if "expect" in node:
@@ -478,6 +489,7 @@ class _FileLoader:
             expect=expect,
             expect_error=expect_error,
             save=save,
+            all_pages=all_pages,
             lines=lines,
         )
 

@@ -20,13 +20,13 @@ import json
 import time
 import weakref
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal, Protocol
 
 import jmespath
 
 from conformance.model.exchange import CallResult, Exchange
-from conformance.model.service import OperationInfo, operation
+from conformance.model.service import OperationInfo, Paging, operation, paging
 from conformance.model.shapecheck import check_output
 from conformance.model.violations import Violation, ViolationKind
 from conformance.model.wire import check_wire, unsupported_reason
@@ -96,6 +96,8 @@ class StepResult:
     nothing usable came back."""
     call: CallResult | None = None
     duration_s: float = 0.0
+    pages: tuple[CallResult, ...] = ()
+    """With ``pages: all``: the calls after the first (``call``), one per further page, in order."""
 
     @property
     def exchange(self) -> Exchange | None:
@@ -178,6 +180,8 @@ class _StepPlan:
     expect: Render | None
     expect_error: Render | None
     save: tuple[tuple[str, str, Any], ...]
+    paging: Paging | None
+    """Set for a ``pages: all`` step."""
 
 
 _PLANS: weakref.WeakKeyDictionary[Scenario, tuple[_StepPlan, ...]] = weakref.WeakKeyDictionary()
@@ -194,6 +198,7 @@ def _plan(scenario: Scenario) -> tuple[_StepPlan, ...]:
                 expect=compile_tree(step.expect) if step.expect is not None else None,
                 expect_error=compile_tree(step.expect_error) if step.expect_error is not None else None,
                 save=tuple((name, text, jmespath.compile(text)) for name, text in step.save.items()),
+                paging=paging(step.operation) if step.all_pages else None,
             )
             for step in scenario.steps
         )
@@ -229,28 +234,42 @@ def _run_step(
         failure = Failure("template", str(exc), evidence, step.index, line=step.line)
         return StepResult(step, Outcome.FAIL, (failure,), duration_s=time.perf_counter() - started), True
 
+    pages: list[CallResult] = []
+
     def finish(
         outcome: Outcome, failures: Sequence[Failure], response: Any = None, call: CallResult | None = None
     ) -> StepResult:
         return StepResult(
-            step, outcome, tuple(failures), params, raw_body, response, call, time.perf_counter() - started
+            step,
+            outcome,
+            tuple(failures),
+            params,
+            raw_body,
+            response,
+            call,
+            time.perf_counter() - started,
+            tuple(pages),
         )
 
-    try:
-        result = caller.call(step.actor, step.operation, params, raw_body=raw_body)
-    except Exception as exc:  # the caller could not make the call at all: a suite or configuration problem
-        message = f"the call could not be made: {type(exc).__name__}: {exc}"
-        return finish(Outcome.ERROR, [Failure("error", message, MODEL_EVIDENCE, step.index)]), True
-
+    result = _call(caller, step, params, raw_body)
+    if isinstance(result, Failure):
+        return finish(Outcome.ERROR, [result]), True
     answer = _read(plan.info, result, step.index)
     if isinstance(answer, Failure):
         outcome = Outcome.UNSUPPORTED if answer.kind == "unsupported" else Outcome.ERROR
         return finish(outcome, [answer], call=result), True
 
+    page_failures = _model_failures(step, result, answer) if model_checks else []
+    if plan.paging is not None and answer.success:
+        answer, more = _later_pages(step, plan, plan.paging, caller, params, answer, pages, model_checks)
+        page_failures += more
+        if isinstance(answer, Failure):
+            outcome = Outcome.UNSUPPORTED if answer.kind == "unsupported" else Outcome.ERROR
+            return finish(outcome, [answer, *page_failures], call=result), True
+
     failures = _judge(step, answer, result, expected, expected_error)
     stop = bool(failures)
-    if model_checks:
-        failures += _model_failures(step, result, answer)
+    failures += page_failures
     if not stop:
         for name, text, expression in plan.save:
             found = expression.search(answer.value)
@@ -261,6 +280,66 @@ def _run_step(
             else:
                 context[name] = found
     return finish(Outcome.FAIL if failures else Outcome.PASS, failures, answer.value, result), stop
+
+
+def _call(caller: Caller, step: Step, params: Mapping[str, Any], raw_body: bytes | None) -> CallResult | Failure:
+    try:
+        return caller.call(step.actor, step.operation, params, raw_body=raw_body)
+    except Exception as exc:  # the caller could not make the call at all: a suite or configuration problem
+        message = f"the call could not be made: {type(exc).__name__}: {exc}"
+        return Failure("error", message, MODEL_EVIDENCE, step.index)
+
+
+#: A ``pages: all`` step gives up after this many pages: a target whose tokens never end would loop forever.
+MAX_PAGES = 1000
+
+
+def _later_pages(
+    step: Step,
+    plan: _StepPlan,
+    paging: Paging,
+    caller: Caller,
+    params: Mapping[str, Any],
+    first: _Answer,
+    pages: list[CallResult],
+    model_checks: bool,
+) -> tuple[_Answer | Failure, list[Failure]]:
+    """Follow ``nextToken`` from the first page; appends each call to ``pages``.
+
+    Returns the answer to judge — every page's items in one response without ``nextToken``, or the error answer
+    of the page that failed (judged like a one-page error), or the ERROR/UNSUPPORTED failure that ended paging —
+    and the later pages' model-check failures, each message naming its page.
+    """
+    items = list(first.value.get(paging.result_key) or ())
+    token = first.value.get(paging.output_token)
+    seen: set[Any] = set()
+    failures: list[Failure] = []
+    while token is not None:
+        number = len(pages) + 2
+        if token in seen or number > MAX_PAGES:
+            why = f"the nextToken of page {number - 1} was returned before" if token in seen else "there is no end"
+            message = f"pages: all stopped at page {number}: {why}; a list must end"
+            failures.append(Failure("expectation", message, step.evidence, step.index, line=step.line))
+            break
+        seen.add(token)
+        result = _call(caller, step, {**params, paging.input_token: token}, None)
+        if isinstance(result, Failure):
+            return result, failures
+        pages.append(result)
+        answer = _read(plan.info, result, step.index)
+        if isinstance(answer, Failure):
+            return replace(answer, message=f"page {number}: {answer.message}"), failures
+        if model_checks:
+            failures += [
+                replace(f, message=f"page {number}: {f.message}") for f in _model_failures(step, result, answer)
+            ]
+        if not answer.success:
+            return answer, failures
+        items += answer.value.get(paging.result_key) or ()
+        token = answer.value.get(paging.output_token)
+    merged = {key: value for key, value in first.value.items() if key != paging.output_token}
+    merged[paging.result_key] = items
+    return _Answer(True, merged, first.document), failures
 
 
 def _read(info: OperationInfo, result: CallResult, index: int) -> _Answer | Failure:
