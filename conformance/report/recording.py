@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from deepdiff import DeepDiff
-
 from .errors import ReportError
 from .exchanges import error_code
 from .files import atomic_write_text
@@ -117,6 +115,10 @@ def differences(recorded: Mapping[str, Any], current: Mapping[str, Any]) -> list
 
 
 def _body_differences(step: int, operation: str, old: Any, new: Any) -> list[Difference]:
+    # Imported here: deepdiff (and pydantic under it) takes ~70 ms to import, and only runs that compare with a
+    # recording need it; every pytest process imports this module.
+    from deepdiff import DeepDiff
+
     diff = DeepDiff(old, new, ignore_order=False, verbose_level=2)
     out: list[Difference] = []
     for kind, entries in diff.items():

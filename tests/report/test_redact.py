@@ -99,6 +99,35 @@ def test_text_rules(text: str) -> None:
     assert "0123abcd" not in cleaned
 
 
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("error: Credential=KEYID/20261122/us-east-1 was refused", "KEYID"),
+        ("error: Signature=0123456789abcdef0123 does not match", "0123456789abcdef0123"),
+        ("key AKIA0123456789ABCDEF in a message", "AKIA0123456789ABCDEF"),
+        ("key ASIA0123456789ABCDEF in a message", "ASIA0123456789ABCDEF"),
+        ("X-Amz-Security-Token: very-secret-token", "very-secret-token"),
+        ("'x-amz-credential=kid%2F2026' in a URL", "kid%2F2026"),
+        ('{"SecretAccessKey": "shh"}', "shh"),
+        ("AccessKeyId=kid-value", "kid-value"),
+        ("SecurityToken: tokvalue", "tokvalue"),
+        ("PROXY-AUTHORIZATION: Basic dXNlcg==", "dXNlcg=="),
+    ],
+)
+def test_each_text_rule_fires_on_its_own(text: str, secret: str) -> None:
+    # redact_text skips text without any trigger piece; each rule must still see its own kind of secret.
+    cleaned = redact_text(text)
+
+    assert secret not in cleaned
+    assert REDACTED in cleaned
+
+
+def test_text_without_a_trigger_is_returned_unchanged() -> None:
+    text = "arn:aws:cleanrooms:us-east-1:111122223333:collaboration/0b1c2d3e"
+
+    assert redact_text(text) is text
+
+
 def test_account_masking_names_actors_and_numbers_strangers(build: SimpleNamespace) -> None:
     creator, member, _ = build.accounts
     stranger, other = "444455556666", "777788889999"
