@@ -277,5 +277,6 @@ def _result_key(op: str) -> str:
     if found is not None:
         return found.result_key
     output = operation(op).output_shape
-    assert output is not None and len(output.members) == 1, f"{op} neither pages nor has one output member"
+    if output is None or len(output.members) != 1:
+        raise ValueError(f"{op} neither pages nor has one output member")
     return str(next(iter(output.members)))

@@ -19,8 +19,10 @@ def test_every_paging_operation_has_its_members_in_the_model() -> None:
         if found is None:
             continue
         info = operation(name)
-        assert info.input_shape is not None and found.input_token in info.input_shape.members, name
-        assert info.output_shape is not None and found.result_key in info.output_shape.members, name
+        assert info.input_shape is not None, name
+        assert info.output_shape is not None, name
+        assert found.input_token in info.input_shape.members, name
+        assert found.result_key in info.output_shape.members, name
         assert found.output_token in info.output_shape.members, name
 
 
