@@ -139,6 +139,22 @@ def checks(config: pytest.Config) -> list[Check]:
     return found
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under xdist, the fuzz items go first (in every worker, so all collect the same order).
+
+    They hold nearly all of a run's time, and a few of them most of it. xdist hands each worker a contiguous
+    share of the collection, so at the end of it they would be one worker's share and the other would steal them
+    late, in pieces; first, the long ones start at once and the scenarios fill the gaps. A serial run keeps the
+    scenarios first: their results come in seconds. (The scenarios page through account-wide lists, so running
+    after the fuzz checks on the same emulator does not change their outcome.)
+    """
+    if not hasattr(config, "workerinput"):
+        return
+    fuzz = [item for item in items if isinstance(item, FuzzItem)]
+    if fuzz:
+        items[:] = fuzz + [item for item in items if not isinstance(item, FuzzItem)]
+
+
 class FuzzFile(pytest.File):
     """The library's checksums file: yields one item per fuzz check."""
 

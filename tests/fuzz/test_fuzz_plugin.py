@@ -127,3 +127,12 @@ def test_an_item_level_entry_excuses_its_failures_and_goes_stale_when_they_are_f
     healthy = run(pytester, "--target=reference", *common)
     healthy.assert_outcomes(failed=1)
     assert "stale" in healthy.stdout.str()
+
+
+def test_under_xdist_the_fuzz_items_run_first(pytester: pytest.Pytester) -> None:
+    result = run(pytester, "--target=reference", "-n", "1", "-v", "-k", "model-drift or collaboration-create-basic")
+
+    result.assert_outcomes(passed=2)
+    ran = [line for line in result.stdout.lines if "PASSED" in line]
+    assert "fuzz:model-drift" in ran[0]
+    assert "collaboration-create-basic" in ran[1]
