@@ -15,4 +15,5 @@ BENCHMARKS = {
     "scale": "benchmarks.scale",
     "startup": "benchmarks.startup",
     "whole-run": "benchmarks.whole_run",
+    "call-profile": "benchmarks.call_profile",
 }

@@ -1,9 +1,9 @@
 """Whole run: wall time of the default run (scenario library + quick fuzz) against the reference emulator.
 
-Runs ``python -m pytest <scenarios dir> --target=reference [-n 2]`` as a subprocess, serially and with two xdist
-workers, alternating, and prints the medians and the speed-up. The fuzz checks come with the run when the fuzz
-layer is present: ``conformance.plugin`` registers them, or, until it does, ``-p conformance.fuzz_plugin`` is
-added (the quick profile is the fuzz layer's default). ``--what scenarios`` leaves the fuzz checks out
+Runs the README's main command, ``python -m conformance run`` (``cleanrooms-conformance run``), as a
+subprocess, serially and with ``-n 2``, alternating, and prints the medians and the speed-up. ``--via pytest``
+runs ``python -m pytest <scenarios dir> --target=reference`` instead: the plugin as a ``pytest`` user meets
+it, with every installed pytest plugin loaded. ``--what scenarios`` leaves the fuzz checks out
 (``-m "not fuzz"``), ``--what fuzz`` runs only them. Reports go to a temporary folder.
 
 Targets: ``-n 2`` at least 1.6x faster than serial; the default run well under a minute serially.
@@ -27,30 +27,14 @@ TARGET_SPEEDUP = 1.6
 TARGET_SERIAL_S = 60.0
 
 
-def fuzz_arguments() -> list[str] | None:
-    """Arguments that bring the fuzz checks into the run ([] if the plugin already does), None without them."""
-    try:
-        import conformance.fuzz_plugin
-        import conformance.plugin
-    except ImportError:
-        return None
-    registered = "conformance.fuzz_plugin" in getattr(conformance.plugin, "pytest_plugins", ())
-    return [] if registered else ["-p", "conformance.fuzz_plugin"]
-
-
-def command(what: str, workers: int, report_dir: str, extra: Sequence[str]) -> list[str]:
-    fuzz = fuzz_arguments()
-    args = [sys.executable, "-m", "pytest", str(common.ROOT / "scenarios"), "--target=reference", "-q"]
-    args += ["-p", "no:cacheprovider", f"--report-dir={report_dir}"]
-    if what == "scenarios":
-        if fuzz == []:  # registered by the plugin: deselect it
-            args += ["-m", "not fuzz"]
-    elif fuzz is None:
-        raise SystemExit(f"{NAME}: --what {what} needs the fuzz layer, which does not import")
+def command(what: str, workers: int, report_dir: str, extra: Sequence[str], via: str = "cli") -> list[str]:
+    if via == "cli":
+        args = [sys.executable, "-m", "conformance", "run", f"--report-dir={report_dir}", "-q"]
     else:
-        args += fuzz
-        if what == "fuzz":
-            args += ["-m", "fuzz"]
+        args = [sys.executable, "-m", "pytest", str(common.ROOT / "scenarios"), "--target=reference", "-q"]
+        args += ["-p", "no:cacheprovider", f"--report-dir={report_dir}"]
+    if what != "all":
+        args += ["-m", "fuzz" if what == "fuzz" else "not fuzz"]
     if workers > 1:
         args += ["-n", str(workers)]
     return [*args, *extra]
@@ -81,12 +65,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--what", choices=("all", "scenarios", "fuzz"), default="all", help="what the run holds (default: all)"
     )
     parser.add_argument("--workers", type=int, default=2, help="xdist workers of the parallel run (default 2)")
+    parser.add_argument(
+        "--via",
+        choices=("cli", "pytest"),
+        default="cli",
+        help="cli: cleanrooms-conformance run (default, the README's command); pytest: python -m pytest",
+    )
     parser.add_argument("pytest_args", nargs="*", help="more pytest arguments for both runs (after --)")
     options = parser.parse_args(argv)
-    report = common.start(NAME, options, f"whole run ({options.what}) against the reference emulator")
+    title = f"whole run ({options.what}, via {options.via}) against the reference emulator"
+    report = common.start(NAME, options, title)
     with tempfile.TemporaryDirectory() as folder:
-        serial_cmd = command(options.what, 1, folder, options.pytest_args)
-        parallel_cmd = command(options.what, options.workers, folder, options.pytest_args)
+        serial_cmd = command(options.what, 1, folder, options.pytest_args, options.via)
+        parallel_cmd = command(options.what, options.workers, folder, options.pytest_args, options.via)
         print(f"  serial:   {' '.join(serial_cmd[1:])}")
         print(f"  parallel: {' '.join(parallel_cmd[1:])}")
         serial: list[Run] = []
