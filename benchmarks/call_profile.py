@@ -144,9 +144,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         server.stop()
     report.row("client loop", req_per_s=rate, client_samples=total, server_samples=server_total)
-    in_calls = total - counts["outside the API calls (loop, warm-up, start-up)"]
-    for label, samples in counts.most_common():
-        report.row(f"client: {label}", share_of_client=f"{samples / total:.1%}")
+    outside = "outside the API calls (loop, warm-up, start-up)"
+    in_calls = total - counts[outside]
+    report.row(f"client: {outside}", share_of_client=f"{counts[outside] / total:.1%}")
+    # Every component, those with no samples too: "0% in the suite's hooks" is part of the evidence.
+    labels = sorted({name for name, _ in COMPONENTS} | {"other"}, key=lambda name: -counts[name])
+    for label in labels:
+        report.row(f"client: {label}", share_of_calls=f"{counts[label] / max(in_calls, 1):.1%}")
     if server_counts is not None and in_calls:
         # Same rate, and the server was sampled over (nearly) the loop only: its on-CPU samples per client sample
         # taken inside the calls is the server's CPU per unit of client CPU.
