@@ -56,9 +56,13 @@ def witness_reads(operation_name: str, actor: str) -> tuple[Read, ...]:
             ("creator", "ListMembers", {"collaborationIdentifier": COLLAB, "maxResults": _PAGE}, "memberSummaries"),
         )
     elif operation_name == "CreateMembership":
+        # Only the caller's ACTIVE memberships: all a refused CreateMembership could wrongly add or change shows
+        # there (a new or revived membership is ACTIVE), and the list stays as short as the account's live
+        # collaborations; unfiltered, it holds every membership the account ever had and grows with every run
+        # against a long-lived target.
         reads = (
             ("creator", "ListMembers", {"collaborationIdentifier": COLLAB, "maxResults": _PAGE}, "memberSummaries"),
-            (actor, "ListMemberships", {"maxResults": _PAGE}, "membershipSummaries"),
+            (actor, "ListMemberships", {"status": "ACTIVE", "maxResults": _PAGE}, "membershipSummaries"),
         )
     elif operation_name == "CreateCollaborationChangeRequest":
         params = {"collaborationIdentifier": COLLAB, "maxResults": _PAGE}

@@ -10,6 +10,9 @@ def test_witness_reads_cover_what_a_mutation_touches() -> None:
         "ListMembers",
         "ListMemberships",
     ]
+    memberships = witness_reads("CreateMembership", "member2")[1].step
+    assert memberships.actor == "member2"
+    assert memberships.params == {"status": "ACTIVE", "maxResults": 100}  # live memberships only: stays short
     assert witness_reads("GetCollaboration", "creator") == ()
     (read,) = witness_reads("UpdateCollaborationChangeRequest", "creator")
     after = unchanged(read, 4)
