@@ -8,6 +8,7 @@ plugin calls it once, just before writing results.json, the HTML and Allure file
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -103,6 +104,9 @@ _TRIGGER = re.compile(
 )
 
 
+# A run's records hold ~100,000 strings (keys included) but only a few thousand distinct ones: member names,
+# header names and enum values repeat in every step, so each is judged once.
+@functools.lru_cache(maxsize=1 << 16)
 def redact_text(text: str) -> str:
     """``text`` with every secret-looking piece replaced by ``<redacted>``."""
     if _TRIGGER.search(text) is None:
@@ -112,6 +116,7 @@ def redact_text(text: str) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def is_secret_key(name: str) -> bool:
     return name.lower().replace("-", "").replace("_", "") in SECRET_KEYS
 
