@@ -92,7 +92,7 @@ def _run(args: argparse.Namespace, rest: list[str]) -> int:
     # This process imported the package before pytest started, so pytest cannot rewrite its asserts (it has none
     # that matter for a run); say nothing about it.
     argv += ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
-    argv += run_speedups(rest)
+    argv += RUN_OPTIONS
     code = int(pytest.main([*argv, *rest]))
     if code in (EXIT_OK, EXIT_REGRESSION):
         return code
@@ -100,26 +100,17 @@ def _run(args: argparse.Namespace, rest: list[str]) -> int:
     return EXIT_USAGE
 
 
-def run_speedups(rest: Sequence[str]) -> list[str]:
-    """Options for pytest that make a run start and spread faster, none of which changes what it checks.
-
-    * schemathesis' and Hypothesis' own pytest plugins serve ``@given`` and ``schema.parametrize`` tests, of which
-      a run has none (the fuzz checks call both libraries directly); loading them imports both libraries in every
-      process at start-up, and pytest rewrites their modules' asserts: 0.3 s a process with a warm bytecode cache,
-      1.5 s without one (``PYTHONDONTWRITEBYTECODE``). The fuzz checks import them when they run.
-    * The library's items judge with their own failure text, never with ``assert``; ``--assert=plain`` saves pytest
-      rewriting the suite's modules in every process (0.25 s each without a bytecode cache).
-    * xdist's ``load`` scheduling hands out the first items in chunks of a quarter of each worker's share, so two
-      or three long fuzz checks can end up queued behind each other on one worker while the other runs out of
-      work; ``--maxschedchunk 1`` hands them out one at a time (with one queued per worker), longest first (the
-      fuzz plugin orders them so in the workers). Measured: the last worker ends ~1.5 s sooner than with the
-      default or with ``worksteal``.
-    """
-    extra = ["-p", "no:schemathesis", "-p", "no:hypothesispytest", "--assert=plain"]
-    workers = any(a in ("-n", "--numprocesses") or a.startswith(("-n", "--numprocesses=")) for a in rest)
-    if workers and not any(a.startswith(("--dist", "--maxschedchunk", "-d")) for a in rest):
-        extra += ["--dist", "load", "--maxschedchunk", "1"]
-    return extra
+#: Options for pytest that make a run start faster, none of which changes what it checks.
+#:
+#: * schemathesis' and Hypothesis' own pytest plugins serve ``@given`` and ``schema.parametrize`` tests, of which a
+#:   run has none (the fuzz checks call both libraries directly); loading them imports both libraries in every
+#:   process at start-up, and pytest rewrites their modules' asserts: 0.3 s a process with a warm bytecode cache,
+#:   1.5 s without one (``PYTHONDONTWRITEBYTECODE``). The fuzz checks import them when they run.
+#: * The library's items judge with their own failure text, never with ``assert``; ``--assert=plain`` saves pytest
+#:   rewriting the suite's modules in every process (0.25 s each without a bytecode cache).
+#:
+#: (Under ``-n`` the fuzz plugin hands items out one at a time, longest first: for plain ``pytest`` too.)
+RUN_OPTIONS = ("-p", "no:schemathesis", "-p", "no:hypothesispytest", "--assert=plain")
 
 
 def _serve(args: argparse.Namespace, rest: list[str]) -> int:

@@ -22,10 +22,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from collections.abc import Callable, Generator, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 from _pytest._code.code import TerminalRepr
@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 #: The file of the scenario library that carries the fuzz items (it holds the model checksums).
 ANCHOR = drift.CHECKSUMS_FILE
 EVIDENCE_ORDER = {"inferred": 0, "documented": 1, "model": 2}
+T = TypeVar("T")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -107,6 +108,24 @@ def pytest_configure(config: pytest.Config) -> None:
                 raise pytest.UsageError(f"--fuzz-operation: {exc}") from None
 
 
+@pytest.hookimpl(trylast=True, specname="pytest_configure")  # after conformance.plugin has set SESSION
+def pytest_configure_scheduling(config: pytest.Config) -> None:
+    """Under ``-n`` with xdist's ``load`` scheduling, hand items out one at a time (``--maxschedchunk 1``).
+
+    ``load`` sends each worker a first chunk of a quarter of its share (14 items of 114 with two workers) and
+    refills in chunks; two long fuzz checks in one chunk run one after the other while the other worker runs
+    out of work. One at a time (with one queued per worker), the longest-first order of :func:`spread` is kept.
+    Only when the user chose no ``--maxschedchunk`` and no other ``--dist``; results do not depend on it.
+    Measured (whole run, reference emulator, ``-n 2``): 1.55x -> 1.7-1.9x faster than serial.
+    """
+    session = config.stash.get(plugin.SESSION, None)
+    option = config.option
+    if session is None or not session.active or hasattr(config, "workerinput"):
+        return
+    if getattr(option, "dist", "no") == "load" and getattr(option, "maxschedchunk", 0) is None:
+        option.maxschedchunk = 1
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     state = config.stash.get(FUZZ, None)
     if state is not None and state.compare is not None:
@@ -140,19 +159,33 @@ def checks(config: pytest.Config) -> list[Check]:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under xdist, the fuzz items go first (in every worker, so all collect the same order).
+    """Under xdist, spread the fuzz items evenly through the collection, longest first (the same in every worker).
 
-    They hold nearly all of a run's time, and a few of them most of it. xdist hands each worker a contiguous
-    share of the collection, so at the end of it they would be one worker's share and the other would steal them
-    late, in pieces; first, the long ones start at once and the scenarios fill the gaps. A serial run keeps the
-    scenarios first: their results come in seconds. (The scenarios page through account-wide lists, so running
-    after the fuzz checks on the same emulator does not change their outcome.)
+    They hold nearly all of a run's time, and a few of them most of it. xdist hands each worker contiguous
+    slices of the collection; at the end of it, all twelve would land in one worker's slice (with ``--dist load``'s
+    first chunks of 14 items, one worker ran every fuzz check while the other ran scenarios: ``-n 2`` was slower
+    than serial). Spread out, every slice holds one or two, the long ones start at once and the scenarios fill
+    the gaps. A serial run keeps the scenarios first: their results come in seconds. (The scenarios page through
+    account-wide lists, so running after fuzz checks on the same emulator does not change their outcome.)
     """
     if not hasattr(config, "workerinput"):
         return
-    fuzz = [item for item in items if isinstance(item, FuzzItem)]
+    fuzz: list[pytest.Item] = [item for item in items if isinstance(item, FuzzItem)]
     if fuzz:
-        items[:] = fuzz + [item for item in items if not isinstance(item, FuzzItem)]
+        items[:] = spread(fuzz, [item for item in items if not isinstance(item, FuzzItem)])
+
+
+def spread(few: Sequence[T], many: Sequence[T]) -> list[T]:
+    """``few`` placed at even intervals among ``many`` (the first at the front), both in their own order."""
+    out: list[T] = []
+    step = (len(few) + len(many)) / len(few) if few else 0.0
+    rest = iter(many)
+    for index, item in enumerate(few):
+        while len(out) < round(index * step):
+            out.append(next(rest))
+        out.append(item)
+    out.extend(rest)
+    return out
 
 
 class FuzzFile(pytest.File):

@@ -1,21 +1,20 @@
-"""The CLI's own choices, as plain functions (the commands themselves run end to end in tests/e2e/test_cli.py)."""
+"""The CLI's own choices, as plain values (the commands themselves run end to end in tests/e2e/test_cli.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from conformance.cli import run_speedups
-
-NO_PLUGINS = ["-p", "no:schemathesis", "-p", "no:hypothesispytest", "--assert=plain"]
+from conformance.cli import RUN_OPTIONS
 
 
-def test_a_serial_run_only_leaves_out_the_unused_plugins() -> None:
-    assert run_speedups(["-q", "-m", "not fuzz"]) == NO_PLUGINS
+def test_a_run_leaves_out_the_plugins_it_does_not_use_and_rewrites_no_asserts() -> None:
+    assert RUN_OPTIONS == ("-p", "no:schemathesis", "-p", "no:hypothesispytest", "--assert=plain")
 
 
-@pytest.mark.parametrize("workers", [["-n", "2"], ["-n2"], ["--numprocesses=2"], ["--numprocesses", "auto"]])
-def test_workers_take_items_one_at_a_time_unless_told_how_to_share_them(workers: list[str]) -> None:
-    assert run_speedups(workers) == [*NO_PLUGINS, "--dist", "load", "--maxschedchunk", "1"]
-    assert run_speedups([*workers, "--dist", "loadfile"]) == NO_PLUGINS
-    assert run_speedups([*workers, "--dist=worksteal"]) == NO_PLUGINS
-    assert run_speedups([*workers, "--maxschedchunk=4"]) == NO_PLUGINS
+def test_a_run_without_those_plugins_still_collects_the_whole_library(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("--pyargs", "conformance", "--target=reference", "--collect-only", "-q", *RUN_OPTIONS)
+
+    assert result.ret == 0
+    listed = result.stdout.str()
+    assert "collaboration-create-basic.yaml::collaboration-create-basic" in listed
+    assert "model-checksums.json::fuzz:schemathesis" in listed

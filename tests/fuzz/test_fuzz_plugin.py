@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from conformance import fuzz_plugin
 
 PLUGIN = ("-p", "conformance.fuzz_plugin")
 
@@ -129,10 +132,43 @@ def test_an_item_level_entry_excuses_its_failures_and_goes_stale_when_they_are_f
     assert "stale" in healthy.stdout.str()
 
 
-def test_under_xdist_the_fuzz_items_run_first(pytester: pytest.Pytester) -> None:
-    result = run(pytester, "--target=reference", "-n", "1", "-v", "-k", "model-drift or collaboration-create-basic")
+def test_under_xdist_the_fuzz_items_are_spread_through_the_collection_longest_first(
+    pytester: pytest.Pytester,
+) -> None:
+    items, _ = pytester.inline_genitems("--pyargs", "conformance", *PLUGIN, "--target=reference")
+    config = items[0].config
+    before = [item.nodeid for item in items]
+    config.workerinput = {}  # type: ignore[attr-defined]  # what xdist gives a worker's config
 
-    result.assert_outcomes(passed=2)
-    ran = [line for line in result.stdout.lines if "PASSED" in line]
-    assert "fuzz:model-drift" in ran[0]
-    assert "collaboration-create-basic" in ran[1]
+    fuzz_plugin.pytest_collection_modifyitems(config, items)
+
+    after = [item.nodeid for item in items]
+    positions = [i for i, nodeid in enumerate(after) if "::fuzz:" in nodeid]
+    assert sorted(after) == sorted(before)
+    assert after[0].endswith("fuzz:schemathesis")
+    assert len(positions) == 12
+    gaps = {b - a for a, b in itertools.pairwise(positions)}
+    assert max(gaps) - min(gaps) <= 1  # evenly spaced: every slice xdist hands out holds one or two
+
+
+def test_spread_places_the_few_evenly_among_the_many() -> None:
+    assert fuzz_plugin.spread("ABC", range(9)) == ["A", 0, 1, 2, "B", 3, 4, 5, "C", 6, 7, 8]
+    assert fuzz_plugin.spread("AB", []) == ["A", "B"]
+    assert fuzz_plugin.spread([], [1, 2]) == [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("args", "chunk"),
+    [
+        (("--target=reference", "-n", "2", "--dist", "load"), 1),
+        (("--target=reference", "-n", "2", "--dist", "load", "--maxschedchunk", "3"), 3),
+        (("--target=reference", "-n", "2", "--dist", "worksteal"), None),
+        (("-n", "2", "--dist", "load"), None),  # not a conformance run: left as the user had it
+    ],
+)
+def test_load_scheduling_hands_items_out_one_at_a_time(
+    pytester: pytest.Pytester, args: tuple[str, ...], chunk: Any
+) -> None:
+    config = pytester.parseconfigure(*args)
+
+    assert config.option.maxschedchunk == chunk
