@@ -126,6 +126,18 @@ def pytest_configure_scheduling(config: pytest.Config) -> None:
         option.maxschedchunk = 1
 
 
+@pytest.hookimpl(tryfirst=True)  # before conformance.plugin closes the target
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    state = session.config.stash.get(FUZZ, None)
+    if state is None:
+        return
+    # What the campaigns still hold is deleted, so a long-lived target does not keep a collaboration per run
+    # (a target's answer, even an error, is returned by the call, never raised).
+    for campaign in state.campaigns.values():
+        campaign.close()
+    state.campaigns.clear()
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     state = config.stash.get(FUZZ, None)
     if state is not None and state.compare is not None:

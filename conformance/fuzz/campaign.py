@@ -58,6 +58,10 @@ class Campaign:
     def target(self) -> Target:
         return self.runner.target
 
+    def close(self) -> None:
+        """Delete what the campaign still holds on the target (its clean fixture); the target stays open."""
+        self.runner.pool.close()
+
     # -- which operations ------------------------------------------------------------------------------------
 
     def support(self) -> Support:

@@ -127,14 +127,23 @@ class FixturePool:
         Deleting keeps the creator's collaboration list short, so witness reads that page through it stay
         cheap (and a real-AWS run leaves less behind); a target that refuses the delete just keeps it.
         """
-        if clean:
-            if self._clean is None:
-                self._clean = fixture
+        if clean and (self._clean is None or self._clean is fixture):
+            self._clean = fixture
             return
+        # Unclean, or a second clean one (a fresh fixture a refused call left as it was): one is enough to lend.
         if self._clean is fixture:
             self._clean = None
+        self._delete(fixture)
+
+    def close(self) -> None:
+        """Delete the clean fixture too: the end of the campaign."""
+        if self._clean is not None:
+            fixture, self._clean = self._clean, None
+            self._delete(fixture)
+
+    def _delete(self, fixture: Fixture) -> None:
         collab = fixture.bindings.get("collab")
-        if collab is not None and fixture is not self._clean:
+        if collab is not None:
             self.call("creator", "DeleteCollaboration", {"collaborationIdentifier": collab})
 
     def base_bindings(self) -> dict[str, str]:

@@ -283,6 +283,14 @@ def build_machine(shared: _Shared) -> type[RuleBasedStateMachine]:
                 Evidence("inferred", "A6, A1, A2, A4"),
             )
 
+        def teardown(self) -> None:
+            # Not a step of the program (a reproducer does not need it): the program's collaboration is deleted so
+            # that the account lists other checks page through stay short on a long-lived target.
+            collab = self.bindings.get("collab")
+            if collab is not None:
+                shared.campaign.target.call("creator", "DeleteCollaboration", {"collaborationIdentifier": collab})
+                shared.calls += 1
+
         # -- plumbing ---------------------------------------------------------------------------------------
 
         def _model(self) -> SpecModel:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -164,7 +164,9 @@ def _run_operation(
             generation_mode=mode, path_parameters=fixed if mode is GenerationMode.POSITIVE else None
         )
 
-        check = _case_test(strategy, settings, record, clock, mode, session, endpoint_url)
+        check = _case_test(
+            strategy, settings, record, clock, mode, session, endpoint_url, _cleanup(campaign, name, actor)
+        )
         test = hypothesis_seed(seed)(check) if seed is not None else check
         try:
             test()
@@ -201,8 +203,9 @@ def _case_test(
     mode: GenerationMode,
     session: requests.Session,
     endpoint_url: str,
+    cleanup: Callable[[Any], None],
 ) -> Any:
-    """The Hypothesis test of one operation and generation mode."""
+    """The Hypothesis test of one operation and generation mode; ``cleanup`` sees every response."""
 
     @settings
     @given(strategy)
@@ -215,6 +218,7 @@ def _case_test(
             record.errors += 1
             record.notes.append(f"transport: {type(exc).__name__}")
             raise AssertionError(str(exc)) from None
+        cleanup(response)
         transport = {"base_url": endpoint_url, "session": session}
         try:
             case.validate_response(response, checks=list(CHECKS), transport_kwargs=transport)
@@ -228,6 +232,28 @@ def _case_test(
         record.passed += 1
 
     return check
+
+
+def _cleanup(campaign: Campaign, name: str, actor: str) -> Callable[[Any], None]:
+    """Deletes a collaboration a CreateCollaboration case made, once answered (other cases change the fixture).
+
+    Without it every run against a long-lived target leaves ~100 collaborations in the creator's list, which the
+    other checks' witness reads page through: on one served emulator, fuzz:negative took 2.4, 4.8, 7.8 s in
+    three consecutive runs.
+    """
+
+    def delete_created(response: Any) -> None:
+        if name != "CreateCollaboration" or not 200 <= int(response.status_code) < 300:
+            return
+        try:
+            body = response.json()
+        except ValueError:
+            return
+        created = body.get("collaboration", {}).get("id") if isinstance(body, dict) else None
+        if isinstance(created, str):
+            campaign.target.call(actor, "DeleteCollaboration", {"collaborationIdentifier": created})
+
+    return delete_created
 
 
 def _path_ids(name: str, fixture: Fixture) -> dict[str, str]:

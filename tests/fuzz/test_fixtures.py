@@ -39,3 +39,27 @@ def test_refused_setup_steps_leave_names_unbound_and_dirty_fixtures_are_deleted(
     pool.release(fixture, clean=False)
     assert calls[-1] == ("creator", "DeleteCollaboration")
     assert pool.acquire() is not fixture
+
+
+def test_a_second_clean_fixture_and_the_last_one_are_deleted() -> None:
+    deleted: list[str] = []
+    made = iter(f"c-{n}" for n in range(1, 10))
+
+    def call(actor: str, operation: str, params: Mapping[str, Any]) -> CallResult:
+        if operation == "CreateCollaboration":
+            return CallResult(operation, parsed={"collaboration": {"id": next(made)}})
+        if operation == "DeleteCollaboration":
+            deleted.append(str(params["collaborationIdentifier"]))
+        return CallResult(operation, parsed={})
+
+    pool = FixturePool(call, ACCOUNTS)
+    shared = pool.acquire()
+    fresh = pool.acquire(fresh=True)
+    pool.release(fresh, clean=True)  # a refused call left it as it was, but one clean fixture is enough
+    assert deleted == [fresh.bindings["collab"]]
+    pool.release(shared, clean=True)
+    assert pool.acquire() is shared
+    pool.close()
+    assert deleted == [fresh.bindings["collab"], shared.bindings["collab"]]
+    pool.close()  # nothing left to delete
+    assert len(deleted) == 2
