@@ -20,9 +20,8 @@ variant counts in ``request["fuzz"]``; failures leave reproducer scenarios in ``
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
-from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -93,7 +92,6 @@ class FuzzState:
 
 
 FUZZ = pytest.StashKey[FuzzState]()
-_RECORDS = pytest.StashKey[tuple[dict[str, Any], list[dict[str, Any]]]]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -306,7 +304,7 @@ class FuzzItem(pytest.Item):
             rerun=_rerun(self),
             duration_ms=(time.perf_counter() - started) * 1000,
         )
-        self.stash[_RECORDS] = (rec.to_dict(scenario), records)
+        self.stash[plugin.RECORDS] = (rec.to_dict(scenario), records)
         return verdict
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str | TerminalRepr:
@@ -316,17 +314,6 @@ class FuzzItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         return self.path, None, f"fuzz: {self.check.name}"
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(
-    item: pytest.Item, call: pytest.CallInfo[None]
-) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    report = yield
-    if call.when == "call" and _RECORDS in item.stash:
-        scenario, checks = item.stash[_RECORDS]
-        report.user_properties.append((plugin.RECORD_KEY, json.dumps({"scenario": scenario, "checks": checks})))
-    return report
 
 
 # --- running the checks -----------------------------------------------------------------------------------------

@@ -371,7 +371,7 @@ class ScenarioItem(pytest.Item):
         )
         if result is not None and (state.record_dir or state.against_dir):
             judged, scenario_record, checks = self._compare_with_recording(state, judged, scenario_record, checks)
-        self.stash[_RECORDS] = (scenario_record, checks)
+        self.stash[RECORDS] = (scenario_record, checks)
         # Small, useful facts for JUnit's <properties>; the full records travel separately (see RECORD_KEY).
         self.user_properties.extend(
             [
@@ -432,7 +432,9 @@ class ScenarioItem(pytest.Item):
         return self.path, max(self.scenario.line - 1, 0), f"scenario: {self.scenario.title}"
 
 
-_RECORDS = pytest.StashKey[tuple[dict[str, Any], list[dict[str, Any]]]]()
+#: An item's report records (the scenario record and its check records), for any item of a run: scenario items
+#: and the fuzz items store them here, and one ``pytest_runtest_makereport`` sends them on.
+RECORDS = pytest.StashKey[tuple[dict[str, Any], list[dict[str, Any]]]]()
 
 
 def _annotate_allure(scenario_record: dict[str, Any], checks: list[dict[str, Any]], state: Session) -> None:
@@ -494,8 +496,8 @@ class RunPlugin:
         self, item: pytest.Item, call: pytest.CallInfo[None]
     ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
         report = yield
-        if call.when == "call" and _RECORDS in item.stash:
-            scenario_record, checks = item.stash[_RECORDS]
+        if call.when == "call" and RECORDS in item.stash:
+            scenario_record, checks = item.stash[RECORDS]
             report.user_properties.append((RECORD_KEY, json.dumps({"scenario": scenario_record, "checks": checks})))
         return report
 

@@ -18,18 +18,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from hypothesis import seed as hypothesis_seed
 from hypothesis import settings as Settings
 from hypothesis import strategies as st
 from hypothesis.control import current_build_context
-from hypothesis.errors import HypothesisException
 from hypothesis.stateful import RuleBasedStateMachine, get_state_machine_test, initialize, invariant, precondition, rule
 
 from conformance.fuzz.campaign import Campaign
 from conformance.fuzz.expect import ABSENT, Context, Tag, mismatches
 from conformance.fuzz.judge import Problem, model_problems
 from conformance.fuzz.plan import Evidence, Plan, PlanStep
-from conformance.fuzz.profiles import ShrinkBudgetSpent, ShrinkClock
+from conformance.fuzz.profiles import ShrinkClock, run_test
 from conformance.fuzz.refs import Ref, resolve
 from conformance.fuzz.results import Finding, Outcome, Tally
 from conformance.fuzz.specmodel import (
@@ -411,22 +409,12 @@ def run_machine(campaign: Campaign, settings: Settings, seed: int | None, *, shr
     started = time.perf_counter()
     shared = _Shared(campaign, ShrinkClock(shrink_seconds))
     test = get_state_machine_test(build_machine(shared), settings=settings)
-    if seed is not None:
-        test = hypothesis_seed(seed)(test)
-    note = ""
-    broke = False
     try:
-        test()
-    except (MachineFailure, ShrinkBudgetSpent):
-        pass
-    except HypothesisException as exc:
-        # Ending shrinking early can leave Hypothesis' record of the example inconsistent; that is expected.
-        if not shared.clock.spent:
-            broke, note = True, f"Hypothesis stopped: {type(exc).__name__}: {exc}"
+        note = run_test(test, seed=seed, clock=shared.clock, failure=MachineFailure)
     except Exception as exc:  # the suite or the target broke the run itself: report it, do not crash the session
-        broke, note = True, f"the stateful run stopped: {type(exc).__name__}: {exc}"
-    if shared.clock.spent:
-        note = "; ".join(filter(None, [note, f"shrinking stopped after its {shared.clock.seconds:g} s budget"]))
+        note = f"the stateful run stopped: {type(exc).__name__}: {exc}"
+    broke = bool(note)
+    note = "; ".join(filter(None, [note, shared.clock.note]))
     trace = shared.final or shared.last
     findings: tuple[Finding, ...] = ()
     if trace is not None:

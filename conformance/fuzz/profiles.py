@@ -10,11 +10,14 @@ under the report folder (``thorough``), never in the repository.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from hypothesis import HealthCheck, Phase, Verbosity, settings
+from hypothesis import seed as hypothesis_seed
 from hypothesis.database import DirectoryBasedExampleDatabase
+from hypothesis.errors import HypothesisException
 
 from conformance.fuzz.catalogue import PROFILES
 
@@ -44,6 +47,30 @@ class ShrinkClock:
         if not self.spent and self.started is not None and time.monotonic() - self.started > self.seconds:
             self.spent = True  # once: a replay Hypothesis makes afterwards must run normally
             raise ShrinkBudgetSpent
+
+    @property
+    def note(self) -> str:
+        """What a report says when the budget ended shrinking ('' when it did not)."""
+        return f"shrinking stopped after its {self.seconds:g} s budget" if self.spent else ""
+
+
+def run_test(test: Callable[[], None], *, seed: int | None, clock: ShrinkClock, failure: type[BaseException]) -> str:
+    """Run a Hypothesis test that raises ``failure`` for a failing example and whose shrinking ``clock`` may end.
+
+    Returns why Hypothesis itself stopped the run ('' when it did not): flaky replays, unsatisfiable strategies
+    and the like are reported, not raised. Ending shrinking early can leave Hypothesis' record of the example
+    inconsistent; what it raises then is expected and not reported.
+    """
+    if seed is not None:
+        test = hypothesis_seed(seed)(test)
+    try:
+        test()
+    except (failure, ShrinkBudgetSpent):
+        pass
+    except HypothesisException as exc:
+        if not clock.spent:
+            return f"Hypothesis stopped: {type(exc).__name__}: {exc}"
+    return ""
 
 
 @dataclass(frozen=True, slots=True)

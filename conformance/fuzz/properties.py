@@ -14,16 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from hypothesis import given
-from hypothesis import seed as hypothesis_seed
 from hypothesis import settings as Settings
 from hypothesis import strategies as st
 from hypothesis.control import current_build_context
-from hypothesis.errors import HypothesisException
 
 from conformance.fuzz.campaign import Campaign
 from conformance.fuzz.catalogue import PROPERTIES
 from conformance.fuzz.execute import Outcome, Variant
-from conformance.fuzz.profiles import ShrinkBudgetSpent, ShrinkClock
+from conformance.fuzz.profiles import ShrinkClock, run_test
 from conformance.fuzz.results import Tally, outcome_of
 from conformance.fuzz.strategies import invalid_variant, valid_variant
 
@@ -96,18 +94,8 @@ def run_property(
             record.final = outcome
         raise PropertyFailed("; ".join(str(p) for p in outcome.problems))
 
-    test = hypothesis_seed(seed)(check) if seed is not None else check
-    note = ""
-    try:
-        test()
-    except (PropertyFailed, ShrinkBudgetSpent):
-        pass
-    except HypothesisException as exc:  # flaky replays, unsatisfiable strategies: report, do not crash
-        # Ending shrinking early can leave Hypothesis' record of the example inconsistent; that is expected.
-        if not clock.spent:
-            note = f"Hypothesis stopped: {type(exc).__name__}: {exc}"
-    if clock.spent:
-        note = "; ".join(filter(None, [note, f"shrinking stopped after its {clock.seconds:g} s budget"]))
+    note = run_test(check, seed=seed, clock=clock, failure=PropertyFailed)
+    note = "; ".join(filter(None, [note, clock.note]))
     failing = record.final or record.last
     findings = (campaign.finding(failing, stem=f"fuzz-{name}-{operation_name}"),) if failing is not None else ()
     outcome = outcome_of(len(findings) if record.failed else 0, record.errors)

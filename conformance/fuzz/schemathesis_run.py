@@ -36,9 +36,7 @@ from typing import Any
 import requests
 import schemathesis
 from hypothesis import given
-from hypothesis import seed as hypothesis_seed
 from hypothesis import settings as Settings
-from hypothesis.errors import HypothesisException
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -55,7 +53,7 @@ from conformance.fuzz.expect import Tag
 from conformance.fuzz.fixtures import CONSTANTS, Fixture
 from conformance.fuzz.judge import Problem
 from conformance.fuzz.plan import NO_BODY, Evidence, Plan, PlanStep, RawText
-from conformance.fuzz.profiles import ShrinkBudgetSpent, ShrinkClock
+from conformance.fuzz.profiles import ShrinkBudgetSpent, ShrinkClock, run_test
 from conformance.fuzz.refs import Ref
 from conformance.fuzz.results import Finding, Tally, outcome_of
 from conformance.fuzz.seeds import ID_REFS, OPAQUE_MEMBERS, account
@@ -167,15 +165,10 @@ def _run_operation(
         check = _case_test(
             strategy, settings, record, clock, mode, session, endpoint_url, _cleanup(campaign, name, actor)
         )
-        test = hypothesis_seed(seed)(check) if seed is not None else check
-        try:
-            test()
-        except (AssertionError, ShrinkBudgetSpent):
-            pass
-        except HypothesisException as exc:
-            if not clock.spent:
-                record.stopped = True
-                record.notes.append(f"{mode.value}: Hypothesis stopped: {type(exc).__name__}: {exc}")
+        stopped = run_test(check, seed=seed, clock=clock, failure=AssertionError)
+        if stopped:
+            record.stopped = True
+            record.notes.append(f"{mode.value}: {stopped}")
     campaign.runner.pool.release(fixture, clean=False)
     findings: tuple[Finding, ...] = ()
     if record.failure is not None:
@@ -324,20 +317,13 @@ def _case_step(name: str, actor: str, case: Any, mode: GenerationMode, fixture: 
     body: Any = case.body if _has_body(case) else NO_BODY
     if isinstance(body, bytes | bytearray):
         body = RawText(bytes(body).decode("utf-8", "replace"))
+    expect_error: dict[str, Any] | None
     if mode is GenerationMode.NEGATIVE:
-        code = Tag("one_of", ["ValidationException", "SerializationException"])
-        return PlanStep(
-            "the schemathesis case",
-            actor,
-            name,
-            params,
-            raw_body=body,
-            expect_error={"code": code, "status": 400},
-            evidence=Evidence("model", "MODEL"),
-        )
-    declared = [e for e in operation(name).errors if e != "InternalServerException"]
-    # Valid data: success, or a declared refusal; the automatic model checks judge either.
-    expect_error = {"code": Tag("one_of", declared)} if status >= 300 and declared else None
+        expect_error = {"code": Tag("one_of", ["ValidationException", "SerializationException"]), "status": 400}
+    else:
+        declared = [e for e in operation(name).errors if e != "InternalServerException"]
+        # Valid data: success, or a declared refusal; the automatic model checks judge either.
+        expect_error = {"code": Tag("one_of", declared)} if status >= 300 and declared else None
     return PlanStep(
         "the schemathesis case",
         actor,
