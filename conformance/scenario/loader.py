@@ -29,6 +29,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
 from conformance.model.common_errors import COMMON_ERRORS
+from conformance.model.releases import RELEASE_DATES
 from conformance.model.service import UnknownOperationError, error_status, operation, paging, service_model
 from conformance.scenario.format import (
     SOURCE_KEYS,
@@ -41,7 +42,6 @@ from conformance.scenario.format import (
 from conformance.scenario.matchers import MATCHERS, AbsentMatcher, MatcherArgError, join_path
 from conformance.scenario.schema import PathKey, schema_problems
 from conformance.scenario.templating import BUILTIN_NAMES, TemplateError, has_template, references
-from conformance.scenario.versions import RELEASE_DATES
 from conformance.scenario.yaml_events import LibyamlRefused, events_parser
 
 __all__ = ["DEFAULT_ACTORS", "ScenarioError", "load_scenario", "load_scenarios"]

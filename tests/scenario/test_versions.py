@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from conformance.model.releases import APPROVALS, CHANGE_REQUESTS, RELEASE_DATES
 from conformance.scenario.loader import load_scenarios
-from conformance.scenario.versions import APPROVALS, CHANGE_REQUESTS, RELEASE_DATES, parse_api_version, select
+from conformance.scenario.versions import parse_api_version, select
 
 DATA = Path(__file__).parent / "data"
 
