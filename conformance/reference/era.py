@@ -169,7 +169,7 @@ class _Compiler:
         label = self.label
 
         def walk(value: object, path: str, out: list[Violation]) -> None:
-            if value in later:
+            if isinstance(value, str) and value in later:  # another type is input validation's business
                 message = f"expected {expected}, found {value!r}, which is not in {label}"
                 out.append(Violation(path, ViolationKind.ENUM, message))
 

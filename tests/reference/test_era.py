@@ -112,3 +112,17 @@ def test_output_members_added_later_are_not_sent() -> None:
         "GetCollaboration", kept := {"collaboration": {"isMetricsEnabled": True}}
     )
     assert kept == {"collaboration": {"isMetricsEnabled": True}}
+
+
+def test_values_of_the_wrong_type_are_left_to_input_validation() -> None:
+    """Lists, objects and numbers where an enum, a structure or a list belongs: no crash, nothing reported."""
+    era = Era(CHANGE_REQUESTS, HANDLERS)
+    params: dict[str, Any] = {
+        "creatorMemberAbilities": [["CAN_QUERY"], {"a": 1}, 7, None],
+        "members": "everyone",
+        "autoApprovedChangeRequestTypes": {"ADD_MEMBER": True},
+    }
+    found = era.adapt_input("CreateCollaboration", params)
+    assert [(v.path, v.kind) for v in found] == [("description", ViolationKind.MISSING_REQUIRED)]
+    changes: dict[str, Any] = {"changes": [{"specification": []}, "MEMBER", {"specificationType": ["MEMBER"]}]}
+    assert era.adapt_input("CreateCollaborationChangeRequest", changes) == []
