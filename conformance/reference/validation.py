@@ -10,7 +10,8 @@ a valid request costs what it always did:
   ``re.search`` are refused.
 * ``bad_json="serialization"``: a member of the wrong JSON type is a body the server cannot deserialize, so
   the request is refused as 400 SerializationException, as Smithy's malformed-request protocol tests have it
-  (``smithy-aws-protocol-tests/model/restJson1/malformedRequests/``), before any constraint is looked at.
+  (``smithy-aws-protocol-tests/model/restJson1/malformedRequests/malformed-integer.smithy``,
+  RestJsonBodyIntegerMalformedValueRejected and the query-string cases), before any constraint is looked at.
 """
 
 from __future__ import annotations
