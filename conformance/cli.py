@@ -54,6 +54,15 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=0, help="port to listen on (default: a free port)")
     serve.add_argument("--region", default="us-east-1")
     serve.add_argument("--defect", action="append", default=[], help="break the emulator on purpose (see `defects`)")
+    serve.add_argument(
+        "--reading",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="answer a point AWS leaves open another defensible way (repeatable; docs/emulator-readings.md): "
+        "patterns=anchored|smithy, unknown_ids=not-found|access-denied, bad_json=split|validation|serialization, "
+        "api_version=YYYY-MM-DD|latest",
+    )
 
     bench = sub.add_parser(
         "bench",
@@ -115,9 +124,10 @@ RUN_OPTIONS = ("-p", "no:schemathesis", "-p", "no:hypothesispytest", "--assert=p
 
 def _serve(args: argparse.Namespace, rest: list[str]) -> int:
     from conformance.reference import EmulatorConfig, serve_forever
+    from conformance.reference.config import parse_readings
 
     try:
-        config = EmulatorConfig(region=args.region, defects=frozenset(args.defect))
+        config = EmulatorConfig(region=args.region, defects=frozenset(args.defect), **parse_readings(args.reading))
     except ValueError as exc:
         print(f"cleanrooms-conformance serve: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -57,6 +57,7 @@ class Session:
     report_dir: Path | None = None
     run_id: str = ""
     defects: frozenset[str] = frozenset()
+    readings: tuple[str, ...] = ()
     expectations: Expectations | None = None
     expectations_path: Path | None = None
     seen_ids: dict[str, str] = field(default_factory=dict)
@@ -150,6 +151,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=[],
         help="break the reference emulator on purpose (see `cleanrooms-conformance defects`); for self-tests",
     )
+    group.addoption(
+        "--emulator-reading",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="make the reference emulator answer a point AWS leaves open another defensible way, e.g. "
+        "patterns=smithy, unknown_ids=access-denied, bad_json=serialization, api_version=2025-09-03 "
+        "(repeatable; see docs/emulator-readings.md)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -207,6 +217,16 @@ def _build_session(config: pytest.Config) -> Session:
         raise pytest.UsageError(str(exc)) from None
     if session.defects and session.spec.kind != "reference":
         raise pytest.UsageError("--emulator-defect applies only to --target=reference")
+    session.readings = tuple(opt.emulator_reading)
+    if session.readings:
+        if session.spec.kind != "reference":
+            raise pytest.UsageError("--emulator-reading applies only to --target=reference")
+        from conformance.reference.config import parse_readings
+
+        try:
+            parse_readings(session.readings)
+        except ValueError as exc:
+            raise pytest.UsageError(f"--emulator-reading: {exc}") from None
     session.report_dir = (Path(opt.report_dir) / _safe_name(session.spec.name)).resolve()
     session.run_id = _run_id(config)
     if opt.record:
@@ -274,11 +294,12 @@ def _emulator_config(session: Session) -> Any:
     if session.spec is None or session.spec.kind != "reference":
         return None
     from conformance.reference import EmulatorConfig
+    from conformance.reference.config import parse_readings
 
     try:
-        return EmulatorConfig(defects=session.defects)
+        return EmulatorConfig(defects=session.defects, **parse_readings(session.readings))
     except ValueError as exc:
-        raise TargetError(f"--emulator-defect: {exc}") from None
+        raise TargetError(f"--emulator-defect/--emulator-reading: {exc}") from None
 
 
 def _is_worker(config: pytest.Config) -> bool:
@@ -413,6 +434,8 @@ class ScenarioItem(pytest.Item):
             parts.append(f"--target-config={opts.target_config}")
         for defect in opts.emulator_defect:
             parts.append(f"--emulator-defect={defect}")
+        for reading in opts.emulator_reading:
+            parts.append(f"--emulator-reading={reading}")
         if opts.expectations:
             parts.append(f"--expectations={opts.expectations}")
         return shlex.join(parts)

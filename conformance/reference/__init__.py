@@ -22,6 +22,10 @@ convention); signatures are not checked. Where the spec leaves room, the emulato
   and cannot be changed or re-added by a change request (409 INVALID_STATE).
 * Lists: default page 50, ``nextToken`` only when more items exist, signed tokens bound to their list,
   scope and filter (A15); every list in creation order, ascending unless configured (A6).
+
+Where more than one answer is defensible, :class:`EmulatorConfig` switches to another *reading*
+(``docs/emulator-readings.md``): ``patterns`` (SMITHY-C), ``unknown_ids`` (A16), ``bad_json`` (SMITHY) and
+``api_version`` (the API of an older SDK release, §8). The defaults are the readings above.
 """
 
 from __future__ import annotations

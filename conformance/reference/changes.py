@@ -8,8 +8,10 @@ store lock. A refused call changes nothing (checks come before any write), excep
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
 
+from conformance.model.service import service_model
 from conformance.reference.defects import Defects
 from conformance.reference.errors import ApiError, access_denied, conflict, invalid_configuration
 from conformance.reference.store import (
@@ -47,11 +49,27 @@ EDIT_AUTO_APPROVED = "EDIT_AUTO_APPROVED_CHANGE_TYPES"
 _SPEC_MEMBER = {"MEMBER": "member", "COLLABORATION": "collaboration"}
 
 
-def check_inputs(changes: Sequence[Any]) -> None:
+@cache
+def refused_abilities(change_types: frozenset[str]) -> frozenset[str]:
+    """A12: the MemberAbility values a member spec may not carry in an API with these change types.
+
+    An ability is supported in a spec when the API can grant it by a change request: with today's types that
+    leaves out CAN_QUERY and CAN_RUN_JOB (:data:`UNSUPPORTED_ABILITIES`, the 1.44.5 note). Before 2025-12-18
+    (no GRANT_RECEIVE_RESULTS_ABILITY) CAN_RECEIVE_RESULTS is refused too, as that release's note says; from
+    2025-12-18 it is accepted, following the release note (grant/revoke results receiver) rather than the
+    member-spec note, which §3 says only caught up on 2026-04-17.
+    """
+    grantable = {ability for ability, (grant, _) in ABILITY_TYPES.items() if grant in change_types}
+    return frozenset(service_model().shape_for("MemberAbility").enum) - grantable
+
+
+def check_inputs(changes: Sequence[Any], change_types: frozenset[str]) -> None:
     """Stateless rules the model cannot express, checked right after model validation.
 
-    Each failure is a 400 ValidationException with reason INVALID_CONFIGURATION.
+    ``change_types`` are the ChangeType values of the API served. Each failure is a 400 ValidationException
+    with reason INVALID_CONFIGURATION.
     """
+    unsupported = refused_abilities(change_types)
     seen: set[str] = set()
     for index, change in enumerate(changes):
         path = f"changes[{index}]"
@@ -71,12 +89,14 @@ def check_inputs(changes: Sequence[Any]) -> None:
             )
         if wanted == "member":
             member = spec["member"]
-            refused = sorted(UNSUPPORTED_ABILITIES.intersection(member.get("memberAbilities") or ()))
+            refused = sorted(unsupported.intersection(member.get("memberAbilities") or ()))
             if refused:
                 # A12: the enum accepts them, the service does not (1.44.5 member-spec note).
+                options = ["[]", *(ability for ability in ABILITY_TYPES if ability not in unsupported)]
+                usable = " or ".join([", ".join(options[:-1]), options[-1]]) if len(options) > 1 else options[0]
                 raise invalid_configuration(
                     f"{path}: member abilities {', '.join(refused)} are not supported in a change request; "
-                    "use [], CAN_RECEIVE_RESULTS or CAN_EXPORT_QUERY_ANALYSIS_LOG",
+                    f"use {usable}",
                     f"{path}.specification.member.memberAbilities",
                 )
             target = str(member.get("accountId"))
@@ -95,8 +115,13 @@ def check_inputs(changes: Sequence[Any]) -> None:
         seen.add(target)
 
 
-def derive(collab: CollaborationRecord, changes: Sequence[Any]) -> list[JsonObject]:
-    """Output ``Change`` objects (the spec echoed plus ``types``) for inputs that passed check_inputs."""
+def derive(
+    collab: CollaborationRecord, changes: Sequence[Any], change_types: frozenset[str], api: str
+) -> list[JsonObject]:
+    """Output ``Change`` objects (the spec echoed plus ``types``) for inputs that passed check_inputs.
+
+    A change that needs a type ``api`` (the API served, for the message) does not have is refused (400).
+    """
     derived: list[JsonObject] = []
     for index, change in enumerate(changes):
         path = f"changes[{index}]"
@@ -104,6 +129,13 @@ def derive(collab: CollaborationRecord, changes: Sequence[Any]) -> list[JsonObje
         key = _SPEC_MEMBER[spec_type]
         spec = change["specification"][key]
         types = [EDIT_AUTO_APPROVED] if key == "collaboration" else _member_types(collab, spec, path)
+        missing = [kind for kind in types if kind not in change_types]
+        if missing:
+            # §8: e.g. before 2025-12-18 a member spec can only add a member (ChangeType = {ADD_MEMBER}).
+            raise invalid_configuration(
+                f"{path}: this change would be {', '.join(missing)}, which {api} has no change type for",
+                f"{path}.specification",
+            )
         derived.append({"specificationType": spec_type, "specification": {key: copy_json(spec)}, "types": types})
     return derived
 
@@ -213,8 +245,15 @@ def open_request(
     changes: list[JsonObject],
     touched: frozenset[str],
     defects: Defects,
+    *,
+    voting: bool = True,
 ) -> ChangeRequestRecord:
-    """Record a new request and, when every type is auto-approved, apply it at once (A4)."""
+    """Record a new request and, when every type is auto-approved, apply it at once (A4).
+
+    ``voting=False`` is an API without UpdateCollaborationChangeRequest (before 2025-12-18, §8): a request that
+    is not auto-approved can never be voted on, committed or cancelled, so it stays PENDING, without
+    ``approvals``, and keeps blocking its targets (A10) for good.
+    """
     now = store.now()
     request = ChangeRequestRecord(
         id=store.new_id(),
@@ -238,6 +277,9 @@ def open_request(
             return request
         apply(store, collab, request, now, defects)
         collab.set_request_status(request, "COMMITTED")
+        return request
+    if not voting:
+        collab.hold(request)
         return request
     voters = [
         account

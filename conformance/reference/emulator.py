@@ -4,6 +4,9 @@ Order of work for every request: route (404 UnknownOperationException) → calle
 decoding (400 SerializationException) → model validation (400 ValidationException) → the handler, under the
 store lock. Any exception that is not a modelled error becomes a 500 InternalServerException, so an emulator
 bug is a visible answer rather than a dropped connection.
+
+The config's readings (``docs/emulator-readings.md``) are settled here once, so a request pays nothing for the
+ones that are off: the era (``api_version``) narrows the routes and, only when set, adapts inputs and outputs.
 """
 
 from __future__ import annotations
@@ -14,14 +17,15 @@ from urllib.parse import urlsplit
 from conformance.model.service import operation
 from conformance.reference.config import EmulatorConfig
 from conformance.reference.defects import Defects
-from conformance.reference.errors import ApiError, access_denied, internal
+from conformance.reference.era import Era
+from conformance.reference.errors import ApiError, access_denied, internal, serialization, undecodable
 from conformance.reference.handlers import HANDLERS, Call
 from conformance.reference.identity import caller_account
 from conformance.reference.pagination import Pager
 from conformance.reference.protocol import Response, decode_body, failure, success
 from conformance.reference.routing import Router, build_params
 from conformance.reference.store import Store
-from conformance.reference.validation import validate
+from conformance.reference.validation import Validator
 from conformance.reference.views import Views
 
 
@@ -34,8 +38,17 @@ class Emulator:
         self.store = Store(self.config.region)
         self._views = Views(self.defects)
         self._pager = Pager()
-        self._router = Router(HANDLERS)
+        self._era = Era(self.config.api_version, HANDLERS)
+        absent = {
+            name: f"This emulator serves {self._era.label}, which has no operation"
+            for name in HANDLERS
+            if name not in self._era.operations
+        }
+        self._router = Router(self._era.operations, absent)
         self._descending = self.config.list_order == "descending"
+        self._deny_unknown = self.config.unknown_ids == "access-denied"
+        self._refuse_body = undecodable if self.config.bad_json == "validation" else serialization
+        self._validator = Validator(self.config)
         self._success_status = {name: operation(name).success_status for name in HANDLERS}
 
     def handle(self, method: str, target: str, authorization: str | None, body: bytes) -> Response:
@@ -65,12 +78,26 @@ class Emulator:
         match = self._router.resolve(method, path)
         caller = caller_account(authorization)
         name = match.route.operation
-        data = decode_body(body) if match.route.body else None
+        data = decode_body(body, self._refuse_body) if match.route.body else None
         params = build_params(match, query, data)
-        validate(name, params, self.defects.skipped_kinds)
+        era = self._era
+        refused_then = era.adapt_input(name, params) if era.active else ()
+        self._validator.validate(name, params, self.defects.skipped_kinds, refused_then)
         if self.defects.active("server-error-on-tab") and "\t" in str(params.get("name", "")):
             raise RuntimeError("defect server-error-on-tab")
-        call = Call(caller, params, self.store, self._views, self.defects, self._pager, self._descending)
+        call = Call(
+            caller,
+            params,
+            self.store,
+            self._views,
+            self.defects,
+            self._pager,
+            self._descending,
+            era,
+            self._deny_unknown,
+        )
         with self.store.lock:
             reply = HANDLERS[name](call)
+        if era.active and reply.body is not None:
+            era.adapt_output(name, reply.body)  # a rendered body is the caller's own copy
         return success(reply.status or self._success_status[name], reply.body, request_id)

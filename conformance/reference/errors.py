@@ -75,6 +75,14 @@ def serialization(message: str) -> ApiError:
     return ApiError("SerializationException", 400, message)
 
 
+def undecodable(message: str) -> ApiError:
+    """400 ValidationException for a body that cannot be read (the ``bad_json=validation`` reading).
+
+    No ``reason`` or ``fieldList``: the body as a whole is at fault, not a named field.
+    """
+    return ApiError("ValidationException", 400, message)
+
+
 def unknown_operation(message: str) -> ApiError:
     return ApiError("UnknownOperationException", 404, message)
 

@@ -12,7 +12,8 @@ from typing import Any, TypeVar
 
 from conformance.reference import changes
 from conformance.reference.defects import Defects
-from conformance.reference.errors import access_denied, conflict, invalid_configuration, not_found
+from conformance.reference.era import Era
+from conformance.reference.errors import ApiError, access_denied, conflict, invalid_configuration, not_found
 from conformance.reference.pagination import DEFAULT_PAGE_SIZE, Listing, Page, Pager
 from conformance.reference.store import (
     ANY_STANDING,
@@ -42,6 +43,10 @@ class Call:
     pager: Pager
     descending: bool
     """A6: the configured list order (the ``descending-order`` defect overrides it)."""
+    era: Era
+    """The API version served (``api_version``): its change types, and whether requests can be voted on."""
+    deny_unknown: bool
+    """A16 (``unknown_ids=access-denied``): an unknown collaboration or membership id is 403, not 404."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,7 +236,7 @@ def create_membership(call: Call) -> Reply:
     collab_id = p.get("collaborationIdentifier", "")
     collab = store.collaborations.get(collab_id)
     if collab is None or collab.deleted:
-        raise not_found("COLLABORATION", collab_id, "Collaboration")
+        raise _unknown_collaboration(call, collab_id)
     row = collab.members.get(caller)
     if row is None or row.status not in STANDING_STATUSES:
         # §7: outsiders cannot join; REMOVED/LEFT accounts cannot re-join and have no standing (A16) → 403.
@@ -276,6 +281,9 @@ def get_membership(call: Call) -> Reply:
     membership_id = call.params.get("membershipIdentifier", "")
     membership = call.store.memberships.get(membership_id)
     if membership is None:
+        if call.deny_unknown:
+            # A16, CFN-NF: the service answers AccessDenied where a resource is not found.
+            raise access_denied(f"Account {call.caller} cannot access membership {membership_id}")
         raise not_found("MEMBERSHIP", membership_id, "Membership")
     if membership.account_id != call.caller:
         raise access_denied(f"Membership {membership_id} belongs to another account")  # A16
@@ -304,13 +312,14 @@ def list_memberships(call: Call) -> Reply:
 
 def create_collaboration_change_request(call: Call) -> Reply:
     requested = call.params.get("changes") or []
-    changes.check_inputs(requested)
+    era = call.era
+    changes.check_inputs(requested, era.change_types)
     collab = _collaboration(call, call.params.get("collaborationIdentifier", ""))
     _creator_only(call, collab, "create change requests")  # §1.1, A7
-    derived = changes.derive(collab, requested)
+    derived = changes.derive(collab, requested, era.change_types, era.label)
     touched = changes.targets(derived)
     changes.check_no_open_conflict(collab, touched)  # A10
-    request = changes.open_request(call.store, collab, derived, touched, call.defects)
+    request = changes.open_request(call.store, collab, derived, touched, call.defects, voting=era.voting)
     return Reply({"collaborationChangeRequest": call.views.change_request(request)})
 
 
@@ -378,17 +387,25 @@ def _visible_collaboration(call: Call) -> CollaborationRecord:
 def _collaboration(call: Call, collab_id: str, *, readable_by_anyone: bool = False) -> CollaborationRecord:
     """The collaboration, for operations that model ResourceNotFoundException (A16).
 
-    404 when the id does not exist (or the collaboration was deleted); 403 when it exists but the caller is
-    neither the creator nor an INVITED/ACTIVE member.
+    404 when the id does not exist (or the collaboration was deleted), 403 under ``unknown_ids=access-denied``;
+    403 when it exists but the caller is neither the creator nor an INVITED/ACTIVE member.
     """
     collab = call.store.collaborations.get(collab_id)
     if collab is None or collab.deleted:
-        raise not_found("COLLABORATION", collab_id, "Collaboration")
+        raise _unknown_collaboration(call, collab_id)
     if readable_by_anyone and call.defects.active("outsider-can-read"):
         return collab
     if not _has_standing(collab, call.caller):
         raise access_denied(f"Account {call.caller} is not a member of collaboration {collab_id}")
     return collab
+
+
+def _unknown_collaboration(call: Call, collab_id: str) -> ApiError:
+    """A16: for an id that exists nowhere the model declares both 404 and 403; the reading picks one."""
+    if call.deny_unknown:
+        # CFN-NF, TF-NF: the service answers AccessDenied for not-found collaborations (they are cross-account).
+        return access_denied(f"Account {call.caller} cannot access collaboration {collab_id}")
+    return not_found("COLLABORATION", collab_id, "Collaboration")
 
 
 def _has_standing(collab: CollaborationRecord, account: str) -> bool:

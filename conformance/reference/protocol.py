@@ -7,6 +7,7 @@ new server must send) and the modelled body members with a lowercase ``message``
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,19 +26,23 @@ class Response:
     body: bytes
 
 
-def decode_body(raw: bytes) -> dict[str, Any]:
-    """The JSON object in a request body ({} for an empty body), or 400 SerializationException."""
+def decode_body(raw: bytes, refuse: Callable[[str], ApiError] = serialization) -> dict[str, Any]:
+    """The JSON object in a request body ({} for an empty body), or the error ``refuse`` makes (400).
+
+    ``refuse`` is :func:`~conformance.reference.errors.serialization` unless the emulator reads a malformed
+    body as a validation failure (``bad_json=validation``).
+    """
     if not raw.strip():
         return {}
     try:
         # Decode strictly first: json.loads(bytes) would guess UTF-16/32, which restJson1 does not allow.
         value = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
     except UnicodeDecodeError:
-        raise serialization("The request body is not valid UTF-8") from None
+        raise refuse("The request body is not valid UTF-8") from None
     except (ValueError, RecursionError) as exc:
-        raise serialization(f"The request body is not valid JSON: {_first_line(exc)}") from None
+        raise refuse(f"The request body is not valid JSON: {_first_line(exc)}") from None
     if not isinstance(value, dict):
-        raise serialization(f"The request body must be a JSON object, not {type(value).__name__}")
+        raise refuse(f"The request body must be a JSON object, not {type(value).__name__}")
     return value
 
 

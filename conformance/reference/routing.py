@@ -59,7 +59,9 @@ class Match:
 class Router:
     """Finds the operation for a method and path; builds the operation's input parameters."""
 
-    def __init__(self, implemented: Collection[str]) -> None:
+    def __init__(self, implemented: Collection[str], unavailable: Mapping[str, str] | None = None) -> None:
+        """``unavailable``: operation → why it is not served, for the 404 (e.g. not in an older API)."""
+        self._unavailable = dict(unavailable or {})
         self._by_shape: dict[tuple[str, int], list[Route]] = {}
         for name in operation_names():
             route = _compile(name, name in implemented)
@@ -77,10 +79,8 @@ class Router:
             return found
         if found is not None:
             route = found.route
-            raise unknown_operation(
-                f"The reference emulator does not implement the operation {route.operation} "
-                f"({route.method} {route.template})"
-            )
+            why = self._unavailable.get(route.operation, "The reference emulator does not implement the operation")
+            raise unknown_operation(f"{why} {route.operation} ({route.method} {route.template})")
         elsewhere = [m.route for m in (self._match(other, depth, path) for other in self._methods) if m is not None]
         if elsewhere:
             known = ", ".join(f"{r.method} ({r.operation})" for r in elsewhere)

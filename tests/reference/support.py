@@ -7,10 +7,11 @@ and the wire rules after each test, so every response in these tests is also a c
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -204,3 +205,23 @@ def get_request(client_: BaseClient, collaboration_id: str, request_id: str) -> 
 def members_by_account(client_: BaseClient, collaboration_id: str) -> dict[str, dict[str, Any]]:
     rows = client_.list_members(collaborationIdentifier=collaboration_id, maxResults=100)["memberSummaries"]
     return {row["accountId"]: row for row in rows}
+
+
+@contextlib.contextmanager
+def raw_body(client_: BaseClient, body: bytes) -> Iterator[None]:
+    """The client's requests inside the block carry ``body`` instead of the JSON botocore serialised.
+
+    Replaced before signing, so the SigV4 payload hash covers the bytes really sent (as the suite's ``raw_body``
+    steps do).
+    """
+
+    def replace(request: Any, **_: Any) -> None:
+        request.data = body
+        request.headers["Content-Length"] = str(len(body))
+
+    events = client_.meta.events
+    events.register("before-sign.cleanrooms", replace, unique_id="tests-raw-body")
+    try:
+        yield
+    finally:
+        events.unregister("before-sign.cleanrooms", unique_id="tests-raw-body")
