@@ -194,11 +194,11 @@ def test_unknown_evidence_source_and_ambiguity_levels(tmp_path: Path) -> None:
         HEAD.replace("UG-CR", "UG-RC") + CREATE + "    evidence: {level: documented, source: A4}\n",
     )
     assert found == [
-        (3, "evidence.source: 'UG-RC' is not a source key of the spec; did you mean 'UG-CR'?"),
+        (3, "evidence.source: 'UG-RC' is not a key of docs/behaviour.md; did you mean 'UG-CR'?"),
         (
             9,
-            "steps[0].evidence.level: A4 is one of the spec's ambiguities (a best reading), so the level must be"
-            " inferred, not documented",
+            "steps[0].evidence.level: A4 is an ambiguity of docs/behaviour.md (a reading of what AWS leaves open),"
+            " so the level must be inferred, not documented",
         ),
     ]
 
@@ -371,7 +371,7 @@ def test_duplicate_ids_across_files(tmp_path: Path) -> None:
     [
         ("2025-13-45", "since: '2025-13-45' is not a date; write it as YYYY-MM-DD"),
         ("next year", "since: 'next year' is not a date"),
-        ("2025-09-04", "since: 2025-09-04 is not an SDK release date of spec §8; use one of 2023-01-12, 2025-09-03"),
+        ("2025-09-04", "since: 2025-09-04 is not an SDK release date (docs/behaviour.md §8); use one of 2023-01-12"),
     ],
 )
 def test_since_must_be_a_release_date(tmp_path: Path, since: str, problem: str) -> None:
@@ -442,7 +442,7 @@ def test_expect_and_expect_error_together(tmp_path: Path) -> None:
     line, message = only_problem(
         tmp_path, HEAD + CREATE + "    expect: {}\n    expect_error: {code: ValidationException}\n"
     )
-    assert (line, message) == (5, "steps[0]: a step has either `expect` or `expect_error`, not both")
+    assert (line, message) == (5, "steps[0]: a step has only one of `expect`, `expect_error` and `expect_one_of`")
 
 
 def test_raw_body_needs_an_operation_with_a_body(tmp_path: Path) -> None:
