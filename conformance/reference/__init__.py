@@ -6,7 +6,7 @@ change-request operations; any other request gets 404 UnknownOperationException.
 
 Callers are identified by their access key id, which must be their 12-digit account id (LocalStack's
 convention); signatures are not checked. Where the spec leaves room, the emulator takes these readings
-(keys from ``cleanrooms-behaviour.md``; each rule carries its key in the code too):
+(keys of ``docs/behaviour.md``; each rule carries its key in the code too):
 
 * The creator is INVITED in its own collaboration until it calls CreateMembership (§7); ACTIVE members other
   than the creator vote (A1); with no voter a request is APPROVED at once, without ``approvals`` (A2); the

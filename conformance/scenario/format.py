@@ -66,6 +66,7 @@ def _as_level(value: object) -> EvidenceLevel | None:
 
 _RANK = {EvidenceLevel.INFERRED: 0, EvidenceLevel.DOCUMENTED: 1, EvidenceLevel.MODEL: 2}
 
+
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """What an expectation rests on: its level and the key(s) of ``docs/behaviour.md``, e.g. ``inferred`` / ``A4``."""

@@ -458,7 +458,7 @@ def _judge_one_of(
             return [], index
         kind = "expect" if expected_error is None else f"expect_error {expected_error.get('code')!r}"
         why = "; ".join(str(failure) for failure in failures)
-        reasons.append(f"  [{index}] {kind} (line {alternative.line}): {why}")
+        reasons.append(f"    [{index}] {kind} (line {alternative.line}): {why}")
     head = f"the answer matches none of the {len(accepted)} accepted answers (expect_one_of):"
     return [Failure("expectation", "\n".join([head, *reasons]), step.evidence, step.index, line=step.line)], None
 

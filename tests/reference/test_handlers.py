@@ -1,4 +1,4 @@
-"""The collaboration, member and membership operations through real boto3 clients (spec §3, §7, A16)."""
+"""The collaboration, member and membership operations through real boto3 clients (docs/behaviour.md §3, §7, A16)."""
 
 from __future__ import annotations
 
