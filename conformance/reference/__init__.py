@@ -6,7 +6,7 @@ change-request operations; any other request gets 404 UnknownOperationException.
 
 Callers are identified by their access key id, which must be their 12-digit account id (LocalStack's
 convention); signatures are not checked. Where the spec leaves room, the emulator takes these readings
-(keys from ``cleanrooms-behaviour.md``; each rule carries its key in the code too):
+(keys of ``docs/behaviour.md``; each rule carries its key in the code too):
 
 * The creator is INVITED in its own collaboration until it calls CreateMembership (§7); ACTIVE members other
   than the creator vote (A1); with no voter a request is APPROVED at once, without ``approvals`` (A2); the
@@ -15,8 +15,7 @@ convention); signatures are not checked. Where the spec leaves room, the emulato
   APPROVED (A9); a second open request touching the same member → 409 ALREADY_EXISTS (A10).
 * Unknown ids: 404 where the model declares it (A8: resourceType COLLABORATION for members and change
   requests), 403 where it does not and for callers without standing (A16). A deleted collaboration is gone:
-  403 on Get/Update, 404 elsewhere, DeleteCollaboration stays 204 for the creator, memberships become
-  COLLABORATION_DELETED.
+  403 on Get/Update/Delete (deleting it again too), 404 elsewhere, memberships become COLLABORATION_DELETED.
 * ``autoApprovedChangeTypes`` is echoed whenever ``autoApprovedChangeRequestTypes`` was given, ``[]`` too.
 * The creator cannot remove itself (400 INVALID_CONFIGURATION); REMOVED/LEFT accounts cannot re-join (403)
   and cannot be changed or re-added by a change request (409 INVALID_STATE).

@@ -152,10 +152,11 @@ def update_collaboration(call: Call) -> Reply:
 def delete_collaboration(call: Call) -> Reply:
     collab_id = call.params.get("collaborationIdentifier", "")
     collab = call.store.collaborations.get(collab_id)
-    # §7: no ResourceNotFoundException is modelled, so unknown and foreign ids are both 403.
-    if collab is None or collab.creator_account_id != call.caller:
+    # §7: no ResourceNotFoundException is modelled, so unknown and foreign ids are both 403, and so is a deleted
+    # collaboration: deleting it again is 403 (A16; AWS answers AccessDenied there, CFN-NF, TF-NF).
+    if collab is None or collab.deleted or collab.creator_account_id != call.caller:
         raise access_denied(f"Only the creator of collaboration {collab_id} can delete it")
-    if not collab.deleted:  # idempotent: deleting again answers 204 and changes nothing
+    if not collab.deleted:  # always true now: a deleted collaboration is refused above
         now = call.store.now()
         call.store.delete_collaboration(collab)
         collab.update_time = now

@@ -59,6 +59,8 @@ class CheckRecord:
     """``{"status": int, "headers": {...}, "body": <json or text>}`` or ``None`` when nothing came back."""
     diff: str | None = None
     duration_ms: float = 0.0
+    alternative: int | None = None
+    """For a step with ``expect_one_of``: the index of the accepted answer that matched."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +76,7 @@ class ScenarioRecord:
     since: str = ""
     tags: tuple[str, ...] = ()
     evidence_level: str = "model"
-    """The strongest evidence level among the scenario's failures (or its default level when it passed)."""
+    """The scenario's declared level (its file's ``evidence.level``), the same on every target."""
     message: str = ""
     rerun: str = ""
     """The command that re-runs just this scenario."""

@@ -23,7 +23,8 @@ class EvidenceLevel(enum.StrEnum):
     """
 
     INFERRED = "inferred"
-    """A best reading of what the documents leave open (the spec's [inference] lines and A1..A18)."""
+    """A reading of what the documents leave open (the ambiguities A1..A18 of docs/behaviour.md and its other
+    readings)."""
     DOCUMENTED = "documented"
     """Stated in AWS documentation (user guide, API reference, SDK docs)."""
     MODEL = "model"
@@ -65,32 +66,14 @@ def _as_level(value: object) -> EvidenceLevel | None:
 
 _RANK = {EvidenceLevel.INFERRED: 0, EvidenceLevel.DOCUMENTED: 1, EvidenceLevel.MODEL: 2}
 
-#: The source keys of ``shared/spec/cleanrooms-behaviour.md`` (its "Sources" table and the ambiguities
-#: A1..A18). ``evidence.source`` must name keys from this set, so a typo is caught when the file is loaded;
-#: add a key here when the spec gains one.
-SOURCE_KEYS = frozenset(
-    {
-        "UG-CR", "UG-ADD", "UG-EDIT", "UG-MANAGE", "UG-JOIN", "UG-LEAVE", "UG-REMOVE", "UG-DELETE",
-        "UG-EVENTS", "UG-HIST", "API-UCR", "API-CCR", "API-LCR", "API-CR", "API-MCS", "API-CCS", "API-DM",
-        "API-ERR", "BOTO-UCR", "BOTO-VE", "CLI-CCR", "SMITHY", "SMITHY-C", "MODEL", "CHLOG", "APICHG", "TF",
-        "BOTOCORE-SRC",
-        *(f"A{n}" for n in range(1, 19)),
-    }
-)  # fmt: skip
-
-
-def is_ambiguity_key(key: str) -> bool:
-    """True for the spec's ambiguity keys (``A4``): expectations resting on them are inferences."""
-    return key[:1] == "A" and key[1:].isdigit()
-
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """What an expectation rests on: its level and the spec's source key(s), e.g. ``inferred`` / ``A4``."""
+    """What an expectation rests on: its level and the key(s) of ``docs/behaviour.md``, e.g. ``inferred`` / ``A4``."""
 
     level: EvidenceLevel
     source: str
-    """One or more spec source keys separated by commas (``"UG-CR, A5"``)."""
+    """One or more keys of the behaviour reference separated by commas (``"UG-CR, A5"``)."""
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -102,6 +85,41 @@ class Evidence:
 
 #: Evidence of the automatic checks that every step gets from the service model.
 MODEL_EVIDENCE = Evidence(EvidenceLevel.MODEL, "MODEL")
+
+
+def _line_of(lines: Mapping[str, int], path: str, default: int) -> int:
+    """The line of the expectation key nearest to ``path`` in ``lines`` (``default`` if none is known)."""
+    while path:
+        line = lines.get(path)
+        if line is not None:
+            return line
+        cut = max(path.rfind("."), path.rfind("["))
+        path = path[:cut] if cut > 0 else ""
+    return default
+
+
+@dataclass(frozen=True, slots=True)
+class Alternative:
+    """One answer a step accepts: a success that matches ``expect``, or an error that matches ``expect_error``.
+
+    A plain step has one (its ``expect`` or ``expect_error``, or "any success" when it has neither); a step with
+    ``expect_one_of`` has two or more, and passes when the answer matches any of them.
+    """
+
+    expect: Mapping[str, Any] | None = None
+    expect_error: Mapping[str, Any] | None = None
+    line: int = 0
+    """The line of the alternative in its file (the step's line for a plain step)."""
+    lines: Mapping[str, int] = field(default_factory=dict, repr=False, compare=False)
+    """Line of each key of ``expect``/``expect_error``, by the path a mismatch reports."""
+
+    @property
+    def success(self) -> bool:
+        """True when this alternative is a success (``expect``, or nothing), False for ``expect_error``."""
+        return self.expect_error is None
+
+    def line_of(self, path: str) -> int:
+        return _line_of(self.lines, path, self.line)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +147,8 @@ class Step:
     expect_error: Mapping[str, Any] | None = None
     """A partial match of the error value ``{code, status, message, fields}``; ``reason:`` in the file is
     stored here as ``fields.reason``."""
+    expect_one_of: tuple[Alternative, ...] = ()
+    """Two or more accepted answers (``expect_one_of:``); empty for a step with ``expect``/``expect_error``."""
     save: Mapping[str, str] = field(default_factory=dict)
     """Name → JMESPath expression over this step's response (or error value)."""
     all_pages: bool = False
@@ -144,13 +164,14 @@ class Step:
 
     def line_of(self, path: str) -> int:
         """The line of the expectation key nearest to ``path`` (the step's own line if none is known)."""
-        while path:
-            line = self.lines.get(path)
-            if line is not None:
-                return line
-            cut = max(path.rfind("."), path.rfind("["))
-            path = path[:cut] if cut > 0 else ""
-        return self.line
+        return _line_of(self.lines, path, self.line)
+
+    @property
+    def alternatives(self) -> tuple[Alternative, ...]:
+        """The answers this step accepts: its ``expect_one_of``, or its one ``expect``/``expect_error``."""
+        if self.expect_one_of:
+            return self.expect_one_of
+        return (Alternative(self.expect, self.expect_error, self.line, self.lines),)
 
 
 @dataclass(frozen=True, slots=True, eq=False, weakref_slot=True)
@@ -168,7 +189,7 @@ class Scenario:
     line: int
     """Line of the ``scenario:`` key."""
     since: date
-    """The SDK release date that introduced what the scenario tests (spec §8)."""
+    """The SDK release date that introduced what the scenario tests (docs/behaviour.md §8)."""
     tags: tuple[str, ...]
     evidence: Evidence
     """The file's default evidence."""

@@ -5,14 +5,17 @@ three passes, each only if the one before passed: YAML syntax (ruamel's round-tr
 line of every key and item), the JSON Schema of the format (``scenario.schema.json``), and the checks that need
 the service model or the whole file: operation and member names (with close-match suggestions), actors,
 matcher tags and their arguments, templates (syntax, and names that no earlier step saves), ``save`` names,
-evidence keys and the ``since`` release. Values are never checked against the model: negative scenarios
-send bad values on purpose. Names are.
+the ``since`` release, and citations: every key in ``evidence.source`` and every key or section that the title,
+the description or a step name cites must be defined in ``docs/behaviour.md``, and what rests on an ambiguity
+key must be ``inferred``. Values are never checked against the model: negative scenarios send bad values on
+purpose. Names are.
 """
 
 from __future__ import annotations
 
 import contextlib
 import difflib
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -28,17 +31,18 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
+from conformance.model.behaviour import REFERENCE_NAME, Citation, is_ambiguity_key, reference
 from conformance.model.common_errors import COMMON_ERRORS
 from conformance.model.releases import RELEASE_DATES
-from conformance.model.service import UnknownOperationError, error_status, operation, paging, service_model
-from conformance.scenario.format import (
-    SOURCE_KEYS,
-    Evidence,
-    EvidenceLevel,
-    Scenario,
-    Step,
-    is_ambiguity_key,
+from conformance.model.service import (
+    OperationInfo,
+    UnknownOperationError,
+    error_status,
+    operation,
+    paging,
+    service_model,
 )
+from conformance.scenario.format import Alternative, Evidence, EvidenceLevel, Scenario, Step
 from conformance.scenario.matchers import MATCHERS, AbsentMatcher, MatcherArgError, join_path
 from conformance.scenario.schema import PathKey, schema_problems
 from conformance.scenario.templating import BUILTIN_NAMES, TemplateError, has_template, references
@@ -250,6 +254,7 @@ class _FileLoader:
         self.actors = actors
         self.errors: list[ScenarioError] = []
         self._fast = True
+        self._lines: list[str] = []
 
     def error(self, line: int, message: str) -> None:
         self.errors.append(ScenarioError(self.path, line, message))
@@ -283,6 +288,7 @@ class _FileLoader:
         except (OSError, UnicodeDecodeError) as exc:
             self.error(1, f"cannot read the file: {exc}")
             return None
+        self._lines = text.splitlines()
         try:
             doc = _parse_yaml(text, fast=self._fast)
         except MarkedYAMLError as exc:
@@ -345,6 +351,7 @@ class _FileLoader:
             step = self._step(index, node, _item_line(steps_node, index), evidence, saved, saved_by)
             if step is not None:
                 steps.append(step)
+        self._scenario_prose(doc, evidence, steps)
         if since is None or evidence is None or self.errors:
             return None
         scenario = Scenario(
@@ -365,7 +372,7 @@ class _FileLoader:
         value = date.fromisoformat(str(doc["since"]))  # the schema's date format already held
         if value not in RELEASE_DATES:
             known = ", ".join(d.isoformat() for d in sorted(RELEASE_DATES))
-            self.error(line, f"since: {value} is not an SDK release date of spec §8; use one of {known}")
+            self.error(line, f"since: {value} is not an SDK release date ({REFERENCE_NAME} §8); use one of {known}")
             return None
         return value
 
@@ -375,20 +382,71 @@ class _FileLoader:
         source_line = _value_line(node, "source")
         keys = [part.strip() for part in source.split(",")]
         ok = True
+        for key, hint in reference().unknown_keys(source):
+            self.error(source_line, f"{here}.source: {key!r} is not a key of {REFERENCE_NAME}{hint}")
+            ok = False
         for key in keys:
-            if key not in SOURCE_KEYS:
-                close = difflib.get_close_matches(key, sorted(SOURCE_KEYS), n=1, cutoff=0.5)
-                hint = f"; did you mean {close[0]!r}?" if close else " (see the Sources table of the spec)"
-                self.error(source_line, f"{here}.source: {key!r} is not a source key of the spec{hint}")
-                ok = False
-            elif is_ambiguity_key(key) and level is not EvidenceLevel.INFERRED:
+            if is_ambiguity_key(key) and key in reference().keys and level is not EvidenceLevel.INFERRED:
                 self.error(
                     _value_line(node, "level"),
-                    f"{here}.level: {key} is one of the spec's ambiguities (a best reading), so the level must be"
-                    f" inferred, not {level}",
+                    f"{here}.level: {key} is an ambiguity of {REFERENCE_NAME} (a reading of what AWS leaves open),"
+                    f" so the level must be inferred, not {level}",
                 )
                 ok = False
         return Evidence(level, ", ".join(keys)) if ok else None
+
+    # --- citations in the prose ------------------------------------------------------------------------------
+
+    def _prose(self, text: str, line: int, where: str) -> list[Citation]:
+        """Every citation of ``text`` (which starts at ``line``); an undefined one is an error at its own line."""
+        known: list[Citation] = []
+        for citation in reference().citations(text):
+            if citation.known:
+                known.append(citation)
+                continue
+            what = "section" if citation.text.startswith("§") else "key"
+            self.error(
+                self._line_holding(citation.text, line),
+                f"{where}: {citation.text!r} is not a {what} of {REFERENCE_NAME}{citation.hint}",
+            )
+        return known
+
+    def _line_holding(self, token: str, start: int) -> int:
+        """The first line from ``start`` that holds ``token`` (a folded description spans several lines)."""
+        pattern = re.compile(rf"(?<![\w§]){re.escape(token)}(?!\w|\.\d)")
+        for number in range(start, len(self._lines) + 1):
+            if pattern.search(self._lines[number - 1]):
+                return number
+        return start
+
+    def _scenario_prose(self, doc: CommentedMap, evidence: Evidence | None, steps: Sequence[Step]) -> None:
+        """The title and description cite only defined keys, and an ambiguity they cite is tested as inferred."""
+        texts = [("scenario", str(doc["scenario"]), _value_line(doc, "scenario"))]
+        if "description" in doc:
+            texts.append(("description", str(doc["description"]), _value_line(doc, "description")))
+        for where, text, line in texts:
+            for citation in self._prose(text, line, where):
+                key = citation.text
+                if not citation.is_ambiguity or evidence is None or evidence.level is EvidenceLevel.INFERRED:
+                    continue
+                if any(step.evidence.level is EvidenceLevel.INFERRED and key in step.evidence.keys for step in steps):
+                    continue
+                self.error(
+                    self._line_holding(key, line),
+                    f"{where}: cites {key}, an ambiguity of {REFERENCE_NAME} (a reading of what AWS leaves open),"
+                    f" but no step rests on it: give the step(s) that test it"
+                    f' `evidence: {{level: inferred, source: "..., {key}"}}`, or make the file\'s evidence inferred',
+                )
+
+    def _step_name(self, node: CommentedMap, here: str, evidence: Evidence | None) -> None:
+        line = _value_line(node, "name")
+        for citation in self._prose(str(node["name"]), line, f"{here}.name"):
+            if citation.is_ambiguity and evidence is not None and evidence.level is not EvidenceLevel.INFERRED:
+                self.error(
+                    line,
+                    f"{here}.name: cites {citation.text}, an ambiguity of {REFERENCE_NAME}, so the step's evidence"
+                    f' must be inferred: `evidence: {{level: inferred, source: "..., {citation.text}"}}`',
+                )
 
     def _saved_by(self, steps: CommentedSeq) -> dict[str, int]:
         """Every saved name → the first step that saves it (to tell "saved later" from "never saved")."""
@@ -456,23 +514,22 @@ class _FileLoader:
                 self.error(where, f"{here}.pages: with {found.input_token} in `with` the pages are not all")
 
         lines: dict[str, int] = {}
-        expect = None
-        if "expect" in node:
-            expect_line = _value_line(node, "expect")
-            expect = self._plain(node["expect"], f"{here}.expect", "", expect_line, matchers=True, lines=lines)
-            if info is not None:
-                self._names(node["expect"], info.output_shape, f"{here}.expect", expect_line, output=True)
-            self._templates(node["expect"], expect_line, context)
-
-        expect_error = None
-        if "expect_error" in node:
-            expect_error = self._expect_error(node["expect_error"], here, lines, context)
+        expect, expect_error = self._expectation(node, here, info, context, lines)
+        alternatives = self._alternatives(node, here, info, context)
 
         evidence = default_evidence
         if "evidence" in node:
             evidence = self._evidence(node["evidence"], f"{here}.evidence", _value_line(node, "evidence"))
+        if "name" in node:
+            self._step_name(node, here, evidence)
 
         save = self._save(node, here, saved)
+        if save and len({alternative.success for alternative in alternatives}) > 1:
+            self.error(
+                _key_line(node, "save"),
+                f"{here}.save: this step accepts a success or an error (expect_one_of), so a later step could not"
+                " rely on what it saves; save from a step with one kind of answer",
+            )
         for saved_name in save:
             saved[saved_name] = index
         if len(self.errors) > errors_before or evidence is None:
@@ -488,10 +545,46 @@ class _FileLoader:
             raw_body=raw_body,
             expect=expect,
             expect_error=expect_error,
+            expect_one_of=alternatives,
             save=save,
             all_pages=all_pages,
             lines=lines,
         )
+
+    def _expectation(
+        self,
+        node: CommentedMap,
+        here: str,
+        info: OperationInfo | None,
+        context: _TemplateScope,
+        lines: dict[str, int],
+    ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        """The ``expect`` and ``expect_error`` of a step or of one ``expect_one_of`` alternative."""
+        expect = None
+        if "expect" in node:
+            expect_line = _value_line(node, "expect")
+            expect = self._plain(node["expect"], f"{here}.expect", "", expect_line, matchers=True, lines=lines)
+            if info is not None:
+                self._names(node["expect"], info.output_shape, f"{here}.expect", expect_line, output=True)
+            self._templates(node["expect"], expect_line, context)
+        expect_error = None
+        if "expect_error" in node:
+            expect_error = self._expect_error(node["expect_error"], here, lines, context)
+        return expect, expect_error
+
+    def _alternatives(
+        self, node: CommentedMap, here: str, info: OperationInfo | None, context: _TemplateScope
+    ) -> tuple[Alternative, ...]:
+        """The ``expect_one_of`` alternatives (the schema already made each hold exactly one expectation)."""
+        if "expect_one_of" not in node:
+            return ()
+        items: CommentedSeq = node["expect_one_of"]
+        alternatives: list[Alternative] = []
+        for index, item in enumerate(items):
+            lines: dict[str, int] = {}
+            expect, expect_error = self._expectation(item, f"{here}.expect_one_of[{index}]", info, context, lines)
+            alternatives.append(Alternative(expect, expect_error, _item_line(items, index), lines))
+        return tuple(alternatives)
 
     def _expect_error(
         self, node: CommentedMap, here: str, lines: dict[str, int], context: _TemplateScope

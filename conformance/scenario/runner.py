@@ -5,8 +5,8 @@ Per step: render the templates, make the call, then judge in three layers.
 1. What happened at all: a transport failure or an unreadable body is ERROR; a target that does not have the
    operation (HTTP 501, an unknown-operation error code, a 404/405 that names no Clean Rooms error) is
    UNSUPPORTED.
-2. The written expectation (``expect`` / ``expect_error``, or "must succeed" when neither is given), at the
-   step's evidence level.
+2. The written expectation (``expect`` / ``expect_error``, or "must succeed" when neither is given, or any one
+   of the ``expect_one_of`` alternatives), at the step's evidence level.
 3. The automatic model checks, on every step: the output shape of a success body and the wire rules of the
    raw exchange (:mod:`conformance.model.shapecheck`, :mod:`conformance.model.wire`).
 
@@ -30,7 +30,7 @@ from conformance.model.service import OperationInfo, Paging, operation, paging
 from conformance.model.shapecheck import check_output
 from conformance.model.violations import Violation, ViolationKind
 from conformance.model.wire import check_wire, unsupported_reason
-from conformance.scenario.format import MODEL_EVIDENCE, Evidence, EvidenceLevel, Scenario, Step
+from conformance.scenario.format import MODEL_EVIDENCE, Alternative, Evidence, EvidenceLevel, Scenario, Step
 from conformance.scenario.matchers import match
 from conformance.scenario.outcomes import Outcome
 from conformance.scenario.templating import Render, TemplateError, compile_string, compile_tree
@@ -98,6 +98,8 @@ class StepResult:
     duration_s: float = 0.0
     pages: tuple[CallResult, ...] = ()
     """With ``pages: all``: the calls after the first (``call``), one per further page, in order."""
+    alternative: int | None = None
+    """For a step with ``expect_one_of``: the index of the alternative the answer matched (None otherwise)."""
 
     @property
     def exchange(self) -> Exchange | None:
@@ -179,6 +181,8 @@ class _StepPlan:
     raw_body: Render | None
     expect: Render | None
     expect_error: Render | None
+    one_of: tuple[tuple[Render | None, Render | None], ...]
+    """Each ``expect_one_of`` alternative's ``expect`` and ``expect_error``."""
     save: tuple[tuple[str, str, Any], ...]
     paging: Paging | None
     """Set for a ``pages: all`` step."""
@@ -197,6 +201,13 @@ def _plan(scenario: Scenario) -> tuple[_StepPlan, ...]:
                 raw_body=compile_string(step.raw_body) if step.raw_body is not None else None,
                 expect=compile_tree(step.expect) if step.expect is not None else None,
                 expect_error=compile_tree(step.expect_error) if step.expect_error is not None else None,
+                one_of=tuple(
+                    (
+                        compile_tree(alternative.expect) if alternative.expect is not None else None,
+                        compile_tree(alternative.expect_error) if alternative.expect_error is not None else None,
+                    )
+                    for alternative in step.expect_one_of
+                ),
                 save=tuple((name, text, jmespath.compile(text)) for name, text in step.save.items()),
                 paging=paging(step.operation) if step.all_pages else None,
             )
@@ -230,11 +241,17 @@ def _run_step(
         raw_body = plan.raw_body(context).encode("utf-8") if plan.raw_body is not None else None
         expected = plan.expect(context) if plan.expect is not None else None
         expected_error = plan.expect_error(context) if plan.expect_error is not None else None
+        accepted = tuple(
+            (want(context) if want is not None else None, error(context) if error is not None else None)
+            for want, error in plan.one_of
+        )
     except TemplateError as exc:
         failure = Failure("template", str(exc), evidence, step.index, line=step.line)
         return StepResult(step, Outcome.FAIL, (failure,), duration_s=time.perf_counter() - started), True
 
     pages: list[CallResult] = []
+
+    matched: int | None = None
 
     def finish(
         outcome: Outcome, failures: Sequence[Failure], response: Any = None, call: CallResult | None = None
@@ -249,6 +266,7 @@ def _run_step(
             call,
             time.perf_counter() - started,
             tuple(pages),
+            matched,
         )
 
     result = _call(caller, step, params, raw_body)
@@ -267,7 +285,10 @@ def _run_step(
             outcome = Outcome.UNSUPPORTED if answer.kind == "unsupported" else Outcome.ERROR
             return finish(outcome, [answer, *page_failures], call=result), True
 
-    failures = _judge(step, answer, result, expected, expected_error)
+    if accepted:
+        failures, matched = _judge_one_of(step, answer, result, accepted)
+    else:
+        failures = _judge(step, step.alternatives[0], answer, result, expected, expected_error)
     stop = bool(failures)
     failures += page_failures
     if not stop:
@@ -405,27 +426,46 @@ def _error_value(
     return value
 
 
-def _judge(step: Step, answer: _Answer, result: CallResult, expected: Any, expected_error: Any) -> list[Failure]:
+def _judge(
+    step: Step, alternative: Alternative, answer: _Answer, result: CallResult, expected: Any, expected_error: Any
+) -> list[Failure]:
+    """The failures of ``answer`` against one accepted answer (rendered ``expected`` / ``expected_error``)."""
     evidence = step.evidence
     if expected_error is not None:
         if answer.success:
             want = expected_error.get("code")
             message = f"expected the error {want!r}, but the call succeeded (HTTP {result.status})"
-            return [Failure("expectation", message, evidence, step.index, line=step.line)]
-        return _mismatches(step, expected_error, answer.value)
+            return [Failure("expectation", message, evidence, step.index, line=alternative.line)]
+        return _mismatches(step, alternative, expected_error, answer.value)
     if not answer.success:
         error = answer.value
         said = f": {error['message']}" if error.get("message") else ""
         message = f"expected success, got {error['code']} (HTTP {error['status']}){said}"
-        return [Failure("expectation", message, evidence, step.index, line=step.line)]
+        return [Failure("expectation", message, evidence, step.index, line=alternative.line)]
     if expected is None:
         return []
-    return _mismatches(step, expected, answer.value)
+    return _mismatches(step, alternative, expected, answer.value)
 
 
-def _mismatches(step: Step, expected: Any, actual: Any) -> list[Failure]:
+def _judge_one_of(
+    step: Step, answer: _Answer, result: CallResult, accepted: Sequence[tuple[Any, Any]]
+) -> tuple[list[Failure], int | None]:
+    """No failure and the index of the first alternative the answer matches, or one failure saying why none did."""
+    reasons: list[str] = []
+    for index, (alternative, (expected, expected_error)) in enumerate(zip(step.expect_one_of, accepted, strict=True)):
+        failures = _judge(step, alternative, answer, result, expected, expected_error)
+        if not failures:
+            return [], index
+        kind = "expect" if expected_error is None else f"expect_error {expected_error.get('code')!r}"
+        why = "; ".join(str(failure) for failure in failures)
+        reasons.append(f"    [{index}] {kind} (line {alternative.line}): {why}")
+    head = f"the answer matches none of the {len(accepted)} accepted answers (expect_one_of):"
+    return [Failure("expectation", "\n".join([head, *reasons]), step.evidence, step.index, line=step.line)], None
+
+
+def _mismatches(step: Step, alternative: Alternative, expected: Any, actual: Any) -> list[Failure]:
     return [
-        Failure("expectation", m.message, step.evidence, step.index, path=m.path, line=step.line_of(m.path))
+        Failure("expectation", m.message, step.evidence, step.index, path=m.path, line=alternative.line_of(m.path))
         for m in match(expected, actual)
     ]
 

@@ -96,7 +96,13 @@ def _explain(error: Any) -> Iterator[SchemaProblem]:
             if key not in instance:
                 yield SchemaProblem(path, None, f"{here}: missing required key {key!r}{_purpose(key)}")
     elif kind == "not" and path and path[0] == "steps":
-        yield SchemaProblem(path, None, f"{here}: a step has either `expect` or `expect_error`, not both")
+        yield SchemaProblem(path, None, f"{here}: a step has only one of `expect`, `expect_error` and `expect_one_of`")
+    elif kind == "oneOf" and path[-2:-1] == ("expect_one_of",):
+        message = f"{here}: an alternative holds exactly one of `expect` or `expect_error`"
+        yield SchemaProblem(path, None, message)
+    elif kind == "minItems" and path[-1:] == ("expect_one_of",):
+        message = f"{here}: give at least two alternatives (for one answer, write `expect` or `expect_error` instead)"
+        yield SchemaProblem(path, None, message)
     elif kind == "type":
         wanted = error.validator_value
         names = [str(_TYPE_NAMES.get(w, w)) for w in (wanted if isinstance(wanted, list) else [wanted])]
@@ -134,14 +140,14 @@ def _hint(word: str, options: Sequence[str], *, show_allowed: bool = True) -> st
 
 _PURPOSES = {
     "scenario": " (the scenario's title)",
-    "since": " (the SDK release date, YYYY-MM-DD, that introduced the behaviour; spec §8)",
-    "evidence": " ({level: model|documented|inferred, source: SPEC-KEY}, the default for the file's steps)",
+    "since": " (the SDK release date, YYYY-MM-DD, that introduced the behaviour; docs/behaviour.md §8)",
+    "evidence": " ({level: model|documented|inferred, source: KEY of docs/behaviour.md}, the default for the steps)",
     "steps": " (the list of calls)",
     "as": " (the actor: creator, member, member2, outsider)",
     "call": " (the model operation, e.g. CreateCollaboration)",
     "code": " (the error code, e.g. AccessDeniedException)",
     "level": " (model, documented or inferred)",
-    "source": " (spec source keys, e.g. UG-CR or A4)",
+    "source": " (keys of docs/behaviour.md, e.g. UG-CR or A4)",
 }
 
 

@@ -1,4 +1,4 @@
-"""The collaboration, member and membership operations through real boto3 clients (spec §3, §7, A16)."""
+"""The collaboration, member and membership operations through real boto3 clients (docs/behaviour.md §3, §7, A16)."""
 
 from __future__ import annotations
 
@@ -197,7 +197,7 @@ def test_update_collaboration_refusals(who: Actors) -> None:
     )
 
 
-def test_delete_collaboration_is_idempotent_and_ends_memberships(who: Actors) -> None:
+def test_delete_collaboration_ends_memberships_and_a_second_delete_is_denied(who: Actors) -> None:
     collab = create_collaboration(who.creator, [MEMBER])
     membership = join(who.member, collab["id"])
     assert_error(
@@ -205,8 +205,10 @@ def test_delete_collaboration_is_idempotent_and_ends_memberships(who: Actors) ->
     )
     first = who.creator.delete_collaboration(collaborationIdentifier=collab["id"])
     assert first["ResponseMetadata"]["HTTPStatusCode"] == 204
-    again = who.creator.delete_collaboration(collaborationIdentifier=collab["id"])
-    assert again["ResponseMetadata"]["HTTPStatusCode"] == 204
+    # A16: a deleted collaboration is gone, and AWS answers AccessDenied for it (CFN-NF, TF-NF).
+    assert_error(
+        lambda: who.creator.delete_collaboration(collaborationIdentifier=collab["id"]), "AccessDeniedException", 403
+    )
     kept = who.member.get_membership(membershipIdentifier=membership["id"])["membership"]
     assert kept["status"] == "COLLABORATION_DELETED"  # §7: members keep their membership
     for client_ in (who.creator, who.member):

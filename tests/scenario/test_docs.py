@@ -19,7 +19,7 @@ def _yaml_blocks() -> list[str]:
     return [block for block in blocks if block.lstrip().startswith(("scenario:", "# yaml-language-server"))]
 
 
-@pytest.mark.parametrize("text", _yaml_blocks(), ids=["first-file", "full-example"])
+@pytest.mark.parametrize("text", _yaml_blocks(), ids=["first-file", "expect-one-of", "full-example"])
 def test_documented_scenarios_load(tmp_path: Path, text: str) -> None:
     path = tmp_path / "doc-example.yaml"
     path.write_text(text, encoding="utf-8")
@@ -33,6 +33,6 @@ def test_every_matcher_and_key_is_documented() -> None:
         assert f"`!{tag}" in doc, f"!{tag} is not documented"
     schema = scenario_schema()
     keys = set(schema["properties"]) | set(schema["$defs"]["step"]["properties"])
-    keys |= set(schema["$defs"]["step"]["properties"]["expect_error"]["properties"])
+    keys |= set(schema["$defs"]["expect_error"]["properties"]) | set(schema["$defs"]["alternative"]["properties"])
     for key in keys:
         assert f"`{key}`" in doc, f"`{key}` is not documented"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.scenario.format import SOURCE_KEYS, Evidence, EvidenceLevel, Step, is_ambiguity_key
+from conformance.scenario.format import Alternative, Evidence, EvidenceLevel, Step
 
 INF, D, M = EvidenceLevel.INFERRED, EvidenceLevel.DOCUMENTED, EvidenceLevel.MODEL
 
@@ -22,14 +22,9 @@ def test_evidence_levels_order_by_strength_not_by_spelling() -> None:
         _ = INF < "strong"
 
 
-def test_evidence_keys_and_spec_keys() -> None:
+def test_evidence_keys() -> None:
     assert Evidence(INF, "UG-CR, A5").keys == ("UG-CR", "A5")
     assert str(Evidence(D, "UG-CR")) == "documented: UG-CR"
-    assert {"A1", "A18", "MODEL", "UG-CR", "SMITHY"} <= SOURCE_KEYS
-    assert "A19" not in SOURCE_KEYS
-    assert is_ambiguity_key("A12")
-    assert not is_ambiguity_key("API-UCR")
-    assert not is_ambiguity_key("A")
 
 
 def test_step_label_and_line_lookup() -> None:
@@ -49,3 +44,18 @@ def test_step_label_and_line_lookup() -> None:
     assert step.line_of("x['1'].status") == 14
     assert step.line_of("") == 10
     assert step.line_of("q") == 10
+
+
+def test_a_plain_step_accepts_one_answer_and_a_one_of_step_its_alternatives() -> None:
+    plain = Step(0, 4, "creator", "GetCollaboration", {}, Evidence(M, "MODEL"), expect={"collaboration": {}})
+    assert plain.alternatives == (Alternative(expect={"collaboration": {}}, line=4),)
+    assert plain.alternatives[0].success
+    errors = (
+        Alternative(expect_error={"code": "AccessDeniedException"}, line=7, lines={"code": 7}),
+        Alternative(expect_error={"code": "ResourceNotFoundException"}, line=9, lines={"fields.resourceType": 10}),
+    )
+    one_of = Step(1, 6, "creator", "ListMembers", {}, Evidence(INF, "A16"), expect_one_of=errors)
+    assert one_of.alternatives == errors
+    assert not any(alternative.success for alternative in one_of.alternatives)
+    assert errors[1].line_of("fields.resourceType") == 10
+    assert errors[1].line_of("fields.resourceId") == 9

@@ -194,11 +194,11 @@ def test_unknown_evidence_source_and_ambiguity_levels(tmp_path: Path) -> None:
         HEAD.replace("UG-CR", "UG-RC") + CREATE + "    evidence: {level: documented, source: A4}\n",
     )
     assert found == [
-        (3, "evidence.source: 'UG-RC' is not a source key of the spec; did you mean 'UG-CR'?"),
+        (3, "evidence.source: 'UG-RC' is not a key of docs/behaviour.md; did you mean 'UG-CR'?"),
         (
             9,
-            "steps[0].evidence.level: A4 is one of the spec's ambiguities (a best reading), so the level must be"
-            " inferred, not documented",
+            "steps[0].evidence.level: A4 is an ambiguity of docs/behaviour.md (a reading of what AWS leaves open),"
+            " so the level must be inferred, not documented",
         ),
     ]
 
@@ -371,7 +371,7 @@ def test_duplicate_ids_across_files(tmp_path: Path) -> None:
     [
         ("2025-13-45", "since: '2025-13-45' is not a date; write it as YYYY-MM-DD"),
         ("next year", "since: 'next year' is not a date"),
-        ("2025-09-04", "since: 2025-09-04 is not an SDK release date of spec §8; use one of 2023-01-12, 2025-09-03"),
+        ("2025-09-04", "since: 2025-09-04 is not an SDK release date (docs/behaviour.md §8); use one of 2023-01-12"),
     ],
 )
 def test_since_must_be_a_release_date(tmp_path: Path, since: str, problem: str) -> None:
@@ -442,7 +442,7 @@ def test_expect_and_expect_error_together(tmp_path: Path) -> None:
     line, message = only_problem(
         tmp_path, HEAD + CREATE + "    expect: {}\n    expect_error: {code: ValidationException}\n"
     )
-    assert (line, message) == (5, "steps[0]: a step has either `expect` or `expect_error`, not both")
+    assert (line, message) == (5, "steps[0]: a step has only one of `expect`, `expect_error` and `expect_one_of`")
 
 
 def test_raw_body_needs_an_operation_with_a_body(tmp_path: Path) -> None:
@@ -529,3 +529,143 @@ def test_unquoted_template_in_block_style(tmp_path: Path) -> None:
         4,
         "a key must be text, not 1; put it in quotes",
     )
+
+
+# --- citations of docs/behaviour.md in the prose ---------------------------------------------------------------
+
+
+def test_undefined_keys_and_sections_in_the_prose_are_refused_at_their_line(tmp_path: Path) -> None:
+    text = HEAD.replace(
+        "since:",
+        "description: >\n  Only the creator may ask (behaviour §1.1, UG-CR);\n  see §9 and UG-CRR and A19.\nsince:",
+    ) + CREATE.replace("  - as: creator", "  - name: the creator opens one (API-UCRR)\n    as: creator")
+    assert problems(tmp_path, text) == [
+        (
+            4,
+            "description: '§9' is not a section of docs/behaviour.md (its sections are §1, §2, §3, §4, §5, §6, §7, §8)",
+        ),
+        (4, "description: 'UG-CRR' is not a key of docs/behaviour.md; did you mean 'UG-CR'?"),
+        (4, "description: 'A19' is not a key of docs/behaviour.md; did you mean 'A9'?"),
+        (8, "steps[0].name: 'API-UCRR' is not a key of docs/behaviour.md; did you mean 'API-UCR'?"),
+    ]
+
+
+def test_quoted_text_and_other_words_are_not_citations(tmp_path: Path) -> None:
+    text = HEAD.replace(
+        "since:",
+        "description: the server said 'A19' and \"UG-XYZ\"; HMAC-SHA256 is no key, the member's A-list\nsince:",
+    )
+    assert load_scenario(write(tmp_path, text + CREATE)).description.startswith("the server said")
+
+
+def test_a_claim_resting_on_an_ambiguity_must_be_tested_as_inferred(tmp_path: Path) -> None:
+    cites = HEAD.replace("since:", "description: an unknown id gets 403 (behaviour §7, A16)\nsince:")
+    assert only_problem(tmp_path, cites + CREATE) == (
+        2,
+        "description: cites A16, an ambiguity of docs/behaviour.md (a reading of what AWS leaves open), but no step"
+        ' rests on it: give the step(s) that test it `evidence: {level: inferred, source: "..., A16"}`, or make the'
+        " file's evidence inferred",
+    )
+    tested = cites + CREATE + '    evidence: {level: inferred, source: "UG-CR, A16"}\n'
+    assert load_scenario(write(tmp_path, tested)).steps[0].evidence.keys == ("UG-CR", "A16")
+    inferred_file = cites.replace("{level: documented, source: UG-CR}", "{level: inferred, source: UG-CR}")
+    assert load_scenario(write(tmp_path, inferred_file + CREATE)).evidence.level is EvidenceLevel.INFERRED
+
+
+def test_a_step_whose_name_cites_an_ambiguity_is_inferred(tmp_path: Path) -> None:
+    named = CREATE.replace("  - as: creator", "  - name: the creator is INVITED (A4)\n    as: creator")
+    assert only_problem(tmp_path, HEAD + named) == (
+        5,
+        "steps[0].name: cites A4, an ambiguity of docs/behaviour.md, so the step's evidence must be inferred:"
+        ' `evidence: {level: inferred, source: "..., A4"}`',
+    )
+    fixed = named + "    evidence: {level: inferred, source: A4}\n"
+    assert load_scenario(write(tmp_path, HEAD + fixed)).steps[0].name == "the creator is INVITED (A4)"
+
+
+# --- expect_one_of -------------------------------------------------------------------------------------------
+
+ONE_OF = """\
+  - as: creator
+    call: ListMembers
+    with: {collaborationIdentifier: "{{ collab }}"}
+    expect_one_of:
+      - expect_error: {code: AccessDeniedException, status: 403}
+      - expect_error:
+          code: ResourceNotFoundException
+          fields: {resourceType: COLLABORATION}
+      - expect: {memberSummaries: []}
+"""
+
+
+def test_expect_one_of_loads_every_alternative_with_its_lines(tmp_path: Path) -> None:
+    step = load_scenario(write(tmp_path, HEAD + CREATE + ONE_OF)).steps[1]
+    assert step.expect is None
+    assert step.expect_error is None
+    assert [(a.line, a.success) for a in step.expect_one_of] == [(13, False), (14, False), (17, True)]
+    assert step.alternatives == step.expect_one_of
+    assert step.expect_one_of[1].expect_error == {
+        "code": "ResourceNotFoundException",
+        "fields": {"resourceType": "COLLABORATION"},
+    }
+    assert step.expect_one_of[1].line_of("fields.resourceType") == 16
+    assert step.expect_one_of[2].expect == {"memberSummaries": []}
+
+
+@pytest.mark.parametrize(
+    ("alternatives", "line", "message"),
+    [
+        (
+            "      - expect_error: {code: AccessDeniedException}\n",
+            13,
+            "steps[1].expect_one_of: give at least two alternatives (for one answer, write `expect` or"
+            " `expect_error` instead)",
+        ),
+        (
+            "      - expect_error: {code: AccessDeniedException}\n      - {expect: {}, expect_error: {code: X}}\n",
+            14,
+            "steps[1].expect_one_of[1]: an alternative holds exactly one of `expect` or `expect_error`",
+        ),
+        (
+            "      - expect_error: {code: AccessDeniedException}\n      - {}\n",
+            14,
+            "steps[1].expect_one_of[1]: an alternative holds exactly one of `expect` or `expect_error`",
+        ),
+        (
+            "      - expect_error: {code: AccessDeniedExeption}\n      - expect: {}\n",
+            13,
+            "steps[1].expect_one_of[0].expect_error.code: 'AccessDeniedExeption' is neither a Clean Rooms error"
+            " shape nor a common AWS error; did you mean AccessDeniedException",
+        ),
+        (
+            "      - expect_error: {code: AccessDeniedException}\n      - expect: {memberSummary: []}\n",
+            14,
+            "steps[1].expect_one_of[1].expect: ListMembersOutput has no member 'memberSummary'",
+        ),
+        (
+            '      - expect_error: {code: AccessDeniedException}\n      - expect: {nextToken: "{{ colab }}"}\n',
+            14,
+            "template '{{ colab }}': no earlier step saves 'colab'; did you mean 'collab'?",
+        ),
+    ],
+)
+def test_expect_one_of_is_checked_like_its_step_keys(
+    tmp_path: Path, alternatives: str, line: int, message: str
+) -> None:
+    step = '  - as: creator\n    call: ListMembers\n    with: {collaborationIdentifier: "{{ collab }}"}\n'
+    found_line, found = only_problem(tmp_path, HEAD + CREATE + step + "    expect_one_of:\n" + alternatives)
+    assert (found_line, found[: len(message)]) == (line, message)
+
+
+def test_expect_one_of_excludes_expect_and_expect_error(tmp_path: Path) -> None:
+    line, message = only_problem(tmp_path, HEAD + CREATE + ONE_OF + "    expect: {}\n")
+    assert (line, message) == (9, "steps[1]: a step has only one of `expect`, `expect_error` and `expect_one_of`")
+
+
+def test_a_step_that_accepts_a_success_or_an_error_may_not_save(tmp_path: Path) -> None:
+    line, message = only_problem(tmp_path, HEAD + CREATE + ONE_OF + "    save: {members: memberSummaries}\n")
+    assert line == 18
+    assert message.startswith("steps[1].save: this step accepts a success or an error (expect_one_of)")
+    errors_only = ONE_OF.replace("      - expect: {memberSummaries: []}\n", "")
+    saved = load_scenario(write(tmp_path, HEAD + CREATE + errors_only + "    save: {code: code}\n"))
+    assert saved.steps[1].save == {"code": "code"}

@@ -296,6 +296,100 @@ def test_success_where_an_error_was_expected_and_the_reverse(tmp_path: Path) -> 
     ]
 
 
+ONE_OF = """\
+- as: creator
+  call: GetCollaborationChangeRequest
+  with:
+    collaborationIdentifier: 0f2d4f5e-1a2b-4c3d-8e9f-0a1b2c3d4e5f
+    changeRequestIdentifier: 7c9e6679-7425-40de-944b-e07fc1f90ae7
+  expect_one_of:
+    - expect_error: {code: AccessDeniedException, status: 403}
+    - expect_error:
+        code: ResourceNotFoundException
+        status: 404
+        fields: {resourceType: COLLABORATION}
+    - expect: {collaborationChangeRequest: {id: "7c9e6679-7425-40de-944b-e07fc1f90ae7", status: PENDING}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("answer", "matched"),
+    [
+        (error("GetCollaborationChangeRequest", "AccessDeniedException", 403), 0),
+        (
+            error(
+                "GetCollaborationChangeRequest",
+                "ResourceNotFoundException",
+                404,
+                {"message": "no", "resourceId": CR_ID, "resourceType": "COLLABORATION"},
+            ),
+            1,
+        ),
+        (
+            success("GetCollaborationChangeRequest", {"collaborationChangeRequest": change_request(status="PENDING")}),
+            2,
+        ),
+    ],
+)
+def test_expect_one_of_passes_on_any_alternative_and_says_which(
+    tmp_path: Path, answer: CallResult, matched: int
+) -> None:
+    result = run(scenario(tmp_path, ONE_OF), ScriptedCaller([answer]))
+    assert result.outcome is Outcome.PASS, format_failure(result)
+    assert result.steps[0].alternative == matched
+
+
+def test_expect_one_of_fails_with_every_alternative_and_why(tmp_path: Path) -> None:
+    s = scenario(tmp_path, ONE_OF)
+    wrong_type = {"message": "no", "resourceId": CR_ID, "resourceType": "MEMBERSHIP"}
+    result = run(
+        s, ScriptedCaller([error("GetCollaborationChangeRequest", "ResourceNotFoundException", 404, wrong_type)])
+    )
+    step = result.steps[0]
+    assert step.outcome is Outcome.FAIL
+    assert step.alternative is None
+    [failure] = step.failures
+    assert failure.kind == "expectation"
+    assert failure.line == 5
+    assert failure.message.splitlines() == [
+        "the answer matches none of the 3 accepted answers (expect_one_of):",
+        "    [0] expect_error 'AccessDeniedException' (line 11): code: expected 'AccessDeniedException', got"
+        " 'ResourceNotFoundException'; status: expected 403, got 404",
+        "    [1] expect_error 'ResourceNotFoundException' (line 12): fields.resourceType: expected 'COLLABORATION',"
+        " got 'MEMBERSHIP'",
+        "    [2] expect (line 16): expected success, got ResourceNotFoundException (HTTP 404): no",
+    ]
+    assert "matches none of the 3 accepted answers" in format_failure(result)
+    result = run(
+        s, ScriptedCaller([success("GetCollaborationChangeRequest", {"collaborationChangeRequest": change_request()})])
+    )
+    assert "    [2] expect (line 16): collaborationChangeRequest.status: expected 'PENDING', got 'COMMITTED'" in (
+        result.steps[0].failures[0].message
+    )
+
+
+def test_expect_one_of_renders_templates_in_every_alternative(tmp_path: Path) -> None:
+    s = scenario(
+        tmp_path,
+        CREATE
+        + """\
+  - as: creator
+    call: GetCollaboration
+    with: {collaborationIdentifier: "{{ collab }}"}
+    expect_one_of:
+      - expect: {collaboration: {id: "{{ collab }}", name: "cr-{{ run_id }}"}}
+      - expect_error: {code: AccessDeniedException, message: "{{ collab }} is gone"}
+""",
+    )
+    result = run(s, ScriptedCaller([success("CreateCollaboration", {"collaboration": collaboration()}), get_collab]))
+    assert result.outcome is Outcome.PASS, format_failure(result)
+    assert result.steps[1].alternative == 0
+    gone = {"message": f"{COLLAB_ID} is gone"}
+    answers = [success("CreateCollaboration", {"collaboration": collaboration()})]
+    result = run(s, ScriptedCaller([*answers, error("GetCollaboration", "AccessDeniedException", 403, gone)]))
+    assert result.steps[1].alternative == 1, format_failure(result)
+
+
 def test_save_and_reuse_keep_native_types(tmp_path: Path) -> None:
     s = scenario(
         tmp_path,

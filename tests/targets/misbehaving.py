@@ -15,6 +15,7 @@ Modes:
 * ``status-500`` — 500 ``InternalServerException`` (JSON body, ``X-Amzn-ErrorType``).
 * ``wrong-status`` — a JSON success body with status 202 (no Clean Rooms operation answers 202).
 * ``missing-field`` — 200 with a ``collaboration`` that lacks most required members.
+* ``echo`` — 200 with the request's own body (empty for a request without one), as JSON.
 * ``canned`` — whatever :class:`CannedResponse` is given.
 
 :func:`closed_port_url` gives a loopback URL nothing listens on, for "connection refused".
@@ -37,7 +38,7 @@ from http.server import BaseHTTPRequestHandler
 from types import MappingProxyType, TracebackType
 from typing import Final
 
-MODES: Final = ("ok", "hang", "drop", "non-json", "status-500", "wrong-status", "missing-field", "canned")
+MODES: Final = ("ok", "hang", "drop", "non-json", "status-500", "wrong-status", "missing-field", "echo", "canned")
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +189,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         response = owner.response
+        if owner.mode == "echo":
+            response = CannedResponse(body=body)
         head = [f"HTTP/1.1 {response.status} {self.responses.get(response.status, ('',))[0]}"]
         head += [f"{k}: {v}" for k, v in response.headers.items()]
         head += [f"Content-Length: {len(response.body)}", "", ""]
