@@ -156,19 +156,18 @@ def delete_collaboration(call: Call) -> Reply:
     # collaboration: deleting it again is 403 (A16; AWS answers AccessDenied there, CFN-NF, TF-NF).
     if collab is None or collab.deleted or collab.creator_account_id != call.caller:
         raise access_denied(f"Only the creator of collaboration {collab_id} can delete it")
-    if not collab.deleted:  # always true now: a deleted collaboration is refused above
-        now = call.store.now()
-        call.store.delete_collaboration(collab)
-        collab.update_time = now
-        for request in list(collab.open_requests.values()):
-            collab.release(request)
-        for row in collab.members.values():
-            if row.membership_id is not None:
-                # §7/UG-EVENTS: members keep their membership, now COLLABORATION_DELETED.
-                membership = call.store.memberships[row.membership_id]
-                if membership.status == "ACTIVE":
-                    call.store.set_membership_status(membership, "COLLABORATION_DELETED")
-                    membership.update_time = now
+    now = call.store.now()
+    call.store.delete_collaboration(collab)
+    collab.update_time = now
+    for request in list(collab.open_requests.values()):
+        collab.release(request)
+    for row in collab.members.values():
+        if row.membership_id is not None:
+            # §7/UG-EVENTS: members keep their membership, now COLLABORATION_DELETED.
+            membership = call.store.memberships[row.membership_id]
+            if membership.status == "ACTIVE":
+                call.store.set_membership_status(membership, "COLLABORATION_DELETED")
+                membership.update_time = now
     if call.defects.active("delete-returns-200"):
         return Reply({}, status=200)
     return Reply(None)
