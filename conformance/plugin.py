@@ -36,6 +36,7 @@ from conformance.scenario.loader import ScenarioError, load_scenario
 from conformance.scenario.runner import ScenarioResult, run_scenario
 from conformance.targets.actors import DUMMY_SECRET
 from conformance.targets.errors import TargetError
+from conformance.targets.ledger import LEDGER_FOLDER
 from conformance.targets.running import RunningTarget, probe, start_target
 from conformance.targets.spec import TargetSpec, Timeouts, parse_target
 
@@ -71,6 +72,11 @@ class Session:
     scenarios: list[dict[str, Any]] = field(default_factory=list)
     checks: list[dict[str, Any]] = field(default_factory=list)
 
+    @property
+    def ledger_dir(self) -> Path | None:
+        """Where a real-AWS run keeps its ledger: the report folder's ``.ledger``, where ``cleanup`` looks for it."""
+        return self.report_dir.parent / LEDGER_FOLDER if self.report_dir is not None else None
+
     def target(self) -> RunningTarget:
         """The running target of this process, started on first use."""
         if self.start_error is not None:
@@ -78,7 +84,9 @@ class Session:
         if self.running is None:
             assert self.spec is not None
             try:
-                self.running = start_target(self.spec, run_id=self.run_id, emulator_config=_emulator_config(self))
+                self.running = start_target(
+                    self.spec, run_id=self.run_id, emulator_config=_emulator_config(self), ledger_dir=self.ledger_dir
+                )
                 _remember_credentials(self.running)
             except TargetError as exc:
                 self.start_error = str(exc)
