@@ -54,6 +54,18 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=0, help="port to listen on (default: a free port)")
     serve.add_argument("--region", default="us-east-1")
     serve.add_argument("--defect", action="append", default=[], help="break the emulator on purpose (see `defects`)")
+    serve.add_argument(
+        "--max-workers",
+        type=int,
+        default=None,
+        help="requests answered at the same time, one thread each (default 32); idle connections hold no thread",
+    )
+    serve.add_argument(
+        "--max-connections",
+        type=int,
+        default=None,
+        help="open connections (default 512); one more closes the quietest idle one, or gets a 503 if all are busy",
+    )
 
     bench = sub.add_parser(
         "bench",
@@ -125,9 +137,17 @@ RUN_OPTIONS = ("-p", "no:schemathesis", "-p", "no:hypothesispytest", "--assert=p
 
 def _serve(args: argparse.Namespace, rest: list[str]) -> int:
     from conformance.reference import EmulatorConfig, serve_forever
+    from conformance.reference.server import ServerLimits
 
     try:
         config = EmulatorConfig(region=args.region, defects=frozenset(args.defect))
+        limits = ServerLimits(
+            **{
+                name: value
+                for name, value in (("max_workers", args.max_workers), ("max_connections", args.max_connections))
+                if value is not None
+            }
+        )
     except ValueError as exc:
         print(f"cleanrooms-conformance serve: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -135,9 +155,10 @@ def _serve(args: argparse.Namespace, rest: list[str]) -> int:
     def ready(url: str) -> None:
         print(f"reference emulator listening on {url}  (Ctrl-C to stop)", flush=True)
         print("actors: access key id = 12-digit account id, e.g. 111111111111; any secret; region " + args.region)
+        print(f"limits: {limits.max_workers} workers, {limits.max_connections} connections", flush=True)
 
     try:
-        serve_forever(args.host, args.port, config, ready=ready)
+        serve_forever(args.host, args.port, config, ready=ready, limits=limits)
     except OSError as exc:
         print(f"cleanrooms-conformance serve: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return EXIT_USAGE
