@@ -107,11 +107,11 @@ def redact(results: Results, *, mask_accounts: bool = False, accounts: Mapping[s
 
 # Every rule above needs one of these pieces (case-insensitively, a superset of what the rules match); a report
 # holds hundreds of thousands of strings and almost none has any, so one search saves running six patterns.
-_TRIGGER_PIECES = (
+_TRIGGER = re.compile(
     r"x-amz-|authorization|secret_?access|session_?token|security_?token|access_?key_?id|credential=|signature="
-    r"|akia|asia"
+    r"|akia|asia",
+    re.IGNORECASE,
 )
-_TRIGGER = re.compile(_TRIGGER_PIECES, re.IGNORECASE)
 
 #: Shorter values are not remembered: a 4-letter secret would blank out every word that contains it.
 MIN_SECRET_LENGTH = 8
@@ -125,16 +125,15 @@ def remember_secrets(values: Iterable[str | None]) -> None:
     The glue passes the credentials the run signs with (access key ids, secret keys, session tokens) as soon as it
     knows them. Values under :data:`MIN_SECRET_LENGTH` characters are left to the patterns.
     """
-    global _TRIGGER, _known, _known_rule
+    global _known, _known_rule
     new = {v for v in values if v and len(v) >= MIN_SECRET_LENGTH}
     new |= {urllib.parse.quote(v, safe="") for v in new}
     if new <= _known:
         return
     _known = _known | new
-    # Longest first, so a value that contains another is replaced whole.
-    alternatives = "|".join(re.escape(v) for v in sorted(_known, key=len, reverse=True))
-    _known_rule = re.compile(alternatives)
-    _TRIGGER = re.compile(f"{_TRIGGER_PIECES}|{alternatives}", re.IGNORECASE)
+    # Longest first, so a value that contains another is replaced whole. Case-sensitive and kept apart from
+    # _TRIGGER: folded into that case-insensitive search, 30 values made redacting 2.4 times slower.
+    _known_rule = re.compile("|".join(re.escape(v) for v in sorted(_known, key=len, reverse=True)))
     redact_text.cache_clear()  # texts judged before may hold a value that is a secret now
 
 
@@ -143,10 +142,11 @@ def remember_secrets(values: Iterable[str | None]) -> None:
 @functools.lru_cache(maxsize=1 << 16)
 def redact_text(text: str) -> str:
     """``text`` with every secret-looking piece, and every remembered secret, replaced by ``<redacted>``."""
-    if _TRIGGER.search(text) is None:
+    known = _known_rule
+    if _TRIGGER.search(text) is None and (known is None or known.search(text) is None):
         return text
-    if _known_rule is not None:
-        text = _known_rule.sub(REDACTED, text)
+    if known is not None:
+        text = known.sub(REDACTED, text)
     for pattern, replacement in _TEXT_RULES:
         text = pattern.sub(replacement, text)
     return text
