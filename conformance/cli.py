@@ -63,6 +63,18 @@ def _parser() -> argparse.ArgumentParser:
         "patterns=anchored|smithy, unknown_ids=not-found|access-denied, bad_json=split|validation|serialization, "
         "api_version=YYYY-MM-DD|latest",
     )
+    serve.add_argument(
+        "--max-workers",
+        type=int,
+        default=None,
+        help="requests answered at the same time, one thread each (default 32); idle connections hold no thread",
+    )
+    serve.add_argument(
+        "--max-connections",
+        type=int,
+        default=None,
+        help="open connections (default 512); one more closes the quietest idle one, or gets a 503 if all are busy",
+    )
 
     bench = sub.add_parser(
         "bench",
@@ -75,8 +87,18 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("defects", help="list the named defects the reference emulator can simulate")
     sub.add_parser("scenarios", help="list the built-in scenarios (id, since, title)")
 
-    cleanup = sub.add_parser("cleanup", help="delete AWS resources left behind by a run")
-    cleanup.add_argument("--run-id", required=True, help="the run id printed by the run (cr-conf-...)")
+    cleanup = sub.add_parser(
+        "cleanup",
+        help="delete AWS resources left behind by a run",
+        description="Deletes what the run's ledger (<report-dir>/.ledger/<run-id>.jsonl) records as not yet deleted, "
+        "then whatever carries the run's run-id tag. Only the run's own resources: the run id must be the one the "
+        "run printed (cr-conf-<8 hex digits> or cr-conf-<label>-<8 hex digits>), and it is matched exactly.",
+    )
+    cleanup.add_argument("--run-id", required=True, help="the run id printed by the run (cr-conf-1a2b3c4d)")
+    cleanup.add_argument(
+        "--report-dir", type=Path, default=Path("reports"), help="the run's --report-dir; its .ledger is read"
+    )
+    cleanup.add_argument("--ledger", type=Path, default=None, help="the ledger folder itself (overrides --report-dir)")
     cleanup.add_argument("--target", default="aws", help="aws or a configured aws target name")
     cleanup.add_argument("--target-config", type=Path, default=None)
     cleanup.add_argument("--region", default=None)
@@ -125,9 +147,17 @@ RUN_OPTIONS = ("-p", "no:schemathesis", "-p", "no:hypothesispytest", "--assert=p
 def _serve(args: argparse.Namespace, rest: list[str]) -> int:
     from conformance.reference import EmulatorConfig, serve_forever
     from conformance.reference.config import parse_readings
+    from conformance.reference.server import ServerLimits
 
     try:
         config = EmulatorConfig(region=args.region, defects=frozenset(args.defect), **parse_readings(args.reading))
+        limits = ServerLimits(
+            **{
+                name: value
+                for name, value in (("max_workers", args.max_workers), ("max_connections", args.max_connections))
+                if value is not None
+            }
+        )
     except ValueError as exc:
         print(f"cleanrooms-conformance serve: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -135,9 +165,10 @@ def _serve(args: argparse.Namespace, rest: list[str]) -> int:
     def ready(url: str) -> None:
         print(f"reference emulator listening on {url}  (Ctrl-C to stop)", flush=True)
         print("actors: access key id = 12-digit account id, e.g. 111111111111; any secret; region " + args.region)
+        print(f"limits: {limits.max_workers} workers, {limits.max_connections} connections", flush=True)
 
     try:
-        serve_forever(args.host, args.port, config, ready=ready)
+        serve_forever(args.host, args.port, config, ready=ready, limits=limits)
     except OSError as exc:
         print(f"cleanrooms-conformance serve: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -208,19 +239,30 @@ def _scenarios(args: argparse.Namespace, rest: list[str]) -> int:
 
 
 def _cleanup(args: argparse.Namespace, rest: list[str]) -> int:
+    from conformance.report.redact import redact_text
     from conformance.targets.cleanup import cleanup
     from conformance.targets.errors import TargetError
+    from conformance.targets.ledger import LEDGER_FOLDER
     from conformance.targets.spec import parse_target
 
+    ledger_dir = args.ledger if args.ledger is not None else args.report_dir / LEDGER_FOLDER
+    if args.ledger is not None and not args.ledger.is_dir():
+        print(
+            f"cleanrooms-conformance cleanup: --ledger {args.ledger}: not a folder; give the folder that "
+            "holds <run-id>.jsonl (the run's <report-dir>/.ledger)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     try:
         spec = parse_target(
             args.target, config_file=args.target_config, region=args.region, allow_accounts=args.allow_account
         )
-        report = cleanup(spec, args.run_id)
+        report = cleanup(spec, args.run_id, ledger_dir=ledger_dir)
     except TargetError as exc:
-        print(f"cleanrooms-conformance cleanup: {exc}", file=sys.stderr)
+        print(f"cleanrooms-conformance cleanup: {redact_text(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
-    print(report)
+    # A failed delete's detail is the service's message, which a misbehaving endpoint may fill with the request.
+    print(redact_text(str(report)))
     return EXIT_OK if not getattr(report, "failed", ()) else EXIT_REGRESSION
 
 

@@ -233,7 +233,7 @@ def _rerun(item: pytest.Item) -> str:
     return " ".join(parts)
 
 
-class FuzzFailure(Exception):
+class FuzzFailure(plugin.ItemFailure):
     """A fuzz item that found something (the message lists it)."""
 
 
@@ -264,7 +264,7 @@ class FuzzItem(pytest.Item):
         if verdict.failed:
             raise FuzzFailure(verdict.message)
         if verdict.xfail:
-            pytest.xfail(verdict.message)
+            plugin.xfail(verdict.message)
 
     def _finish(self, tallies: list[Tally], started: float, *, error: str | None = None) -> ItemVerdict:
         """Store the item's report records and decide how the item ends."""

@@ -8,6 +8,7 @@ All the work happens in the layers below; this module only translates between th
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import shlex
@@ -16,7 +17,7 @@ import uuid
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from _pytest._code.code import TerminalRepr
@@ -29,10 +30,13 @@ from conformance.report.errors import ReportError
 from conformance.report.expectations import Expectations, ExpectationsError, load_expectations
 from conformance.report.families import OTHER, operation_family
 from conformance.report.recording import differences, read_recording, recording_of, write_recording
+from conformance.report.redact import redact_record, redact_text, remember_secrets
 from conformance.scenario.library import builtin_dir
 from conformance.scenario.loader import ScenarioError, load_scenario
 from conformance.scenario.runner import ScenarioResult, run_scenario
+from conformance.targets.actors import DUMMY_SECRET
 from conformance.targets.errors import TargetError
+from conformance.targets.ledger import LEDGER_FOLDER
 from conformance.targets.running import RunningTarget, probe, start_target
 from conformance.targets.spec import TargetSpec, Timeouts, parse_target
 
@@ -69,6 +73,11 @@ class Session:
     scenarios: list[dict[str, Any]] = field(default_factory=list)
     checks: list[dict[str, Any]] = field(default_factory=list)
 
+    @property
+    def ledger_dir(self) -> Path | None:
+        """Where a real-AWS run keeps its ledger: the report folder's ``.ledger``, where ``cleanup`` looks for it."""
+        return self.report_dir.parent / LEDGER_FOLDER if self.report_dir is not None else None
+
     def target(self) -> RunningTarget:
         """The running target of this process, started on first use."""
         if self.start_error is not None:
@@ -76,7 +85,10 @@ class Session:
         if self.running is None:
             assert self.spec is not None
             try:
-                self.running = start_target(self.spec, run_id=self.run_id, emulator_config=_emulator_config(self))
+                self.running = start_target(
+                    self.spec, run_id=self.run_id, emulator_config=_emulator_config(self), ledger_dir=self.ledger_dir
+                )
+                _remember_credentials(self.running)
             except TargetError as exc:
                 self.start_error = str(exc)
                 raise
@@ -227,6 +239,12 @@ def _build_session(config: pytest.Config) -> Session:
             parse_readings(session.readings)
         except ValueError as exc:
             raise pytest.UsageError(f"--emulator-reading: {exc}") from None
+    remember_secrets(
+        value
+        for actor in session.spec.actors.values()
+        for value in (actor.access_key_id, actor.secret_access_key, actor.session_token)
+        if _is_secret_value(value)
+    )
     session.report_dir = (Path(opt.report_dir) / _safe_name(session.spec.name)).resolve()
     session.run_id = _run_id(config)
     if opt.record:
@@ -290,6 +308,26 @@ def _safe_name(name: str) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in name).strip("_") or "target"
 
 
+def _is_secret_value(value: str | None) -> bool:
+    # An emulator actor's access key id is its 12-digit account id and its secret the documented dummy: neither is
+    # a secret, and redacting them would blank every account id (and the word "conformance") out of the reports.
+    return bool(value) and value != DUMMY_SECRET and not (value or "").isdigit()
+
+
+def _remember_credentials(target: RunningTarget) -> None:
+    """Redact by value the credentials the target's clients sign with (for aws: what the profiles resolved to)."""
+    if target.spec.kind != "aws":
+        return  # an emulator's clients sign with the spec's static values, remembered when the session was built
+    values: list[str | None] = []
+    for actor in target.actors():
+        # botocore keeps a client's credentials private; this is its accessor (as in fuzz_plugin's schemathesis).
+        credentials = target.client(actor)._get_credentials()
+        if credentials is not None:
+            frozen = credentials.get_frozen_credentials()
+            values += [frozen.access_key, frozen.secret_key, frozen.token]
+    remember_secrets(v for v in values if _is_secret_value(v))
+
+
 def _emulator_config(session: Session) -> Any:
     if session.spec is None or session.spec.kind != "reference":
         return None
@@ -344,7 +382,23 @@ def _actor_names(state: Session) -> tuple[str, ...]:
     return tuple(sorted(set(state.spec.actors) | set(DEFAULT_ACTORS)))
 
 
-class ScenarioFailure(Exception):
+class ItemFailure(Exception):
+    """Raised by a conformance item that failed; its text is redacted as it is made (see ``report/redact.py``).
+
+    The text reaches the terminal, JUnit (through ``repr_failure``) and Allure (which reads the exception itself),
+    so the exception is the one place all three take it from.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(redact_text(message))
+
+
+def xfail(message: str) -> NoReturn:
+    """End an item as an expected failure, with its text redacted (as :class:`ItemFailure` does)."""
+    pytest.xfail(redact_text(message))
+
+
+class ScenarioFailure(ItemFailure):
     """Raised by a scenario item that failed; carries the formatted failure text."""
 
 
@@ -372,7 +426,7 @@ class ScenarioItem(pytest.Item):
         )
         judged = self._finish(state, result, started)
         if judged.xfail:
-            pytest.xfail(judged.message)
+            xfail(judged.message)
         if judged.failed:
             raise ScenarioFailure(judged.message)
 
@@ -390,6 +444,10 @@ class ScenarioItem(pytest.Item):
             rerun=self._rerun_command(),
             duration_ms=(time.perf_counter() - started) * 1000,
         )
+        # Redacted where they are made: the recording, Allure, the records sent on to results.json and the failure
+        # text below all start from these copies, so none of them can carry what the target echoed back.
+        judged = dataclasses.replace(judged, message=redact_text(judged.message))
+        scenario_record, checks = redact_record(scenario_record), [redact_record(c) for c in checks]
         if result is not None and (state.record_dir or state.against_dir):
             judged, scenario_record, checks = self._compare_with_recording(state, judged, scenario_record, checks)
         self.stash[RECORDS] = (scenario_record, checks)
@@ -447,7 +505,7 @@ class ScenarioItem(pytest.Item):
     ) -> str | TerminalRepr:
         # The scenario's own account is the whole story; a Python traceback of the glue would only hide it
         # (and formatting one costs ~0.2 s per item, which made large XFAIL runs slow).
-        if isinstance(excinfo.value, ScenarioFailure | pytest.xfail.Exception):
+        if isinstance(excinfo.value, ItemFailure | pytest.xfail.Exception):
             return str(excinfo.value)
         return super().repr_failure(excinfo, style=style)
 
@@ -514,14 +572,20 @@ class RunPlugin:
             config.hook.pytest_deselected(items=dropped)
             items[:] = keep
 
-    @pytest.hookimpl(wrapper=True)
+    # trylast: the innermost wrapper, so the captured output is redacted before Allure's wrapper attaches it.
+    @pytest.hookimpl(wrapper=True, trylast=True)
     def pytest_runtest_makereport(
         self, item: pytest.Item, call: pytest.CallInfo[None]
     ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
         report = yield
         if call.when == "call" and RECORDS in item.stash:
             scenario_record, checks = item.stash[RECORDS]
+            if not isinstance(item, ScenarioItem):  # a scenario's records were redacted as they were made
+                scenario_record, checks = redact_record(scenario_record), [redact_record(c) for c in checks]
             report.user_properties.append((RECORD_KEY, json.dumps({"scenario": scenario_record, "checks": checks})))
+        if RECORDS in item.stash or isinstance(item, ScenarioItem):
+            # Captured output and logs (shown on failure, copied by JUnit and Allure) may quote a response too.
+            report.sections = [(title, redact_text(content)) for title, content in report.sections]
         return report
 
     @pytest.hookimpl(tryfirst=True)

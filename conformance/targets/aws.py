@@ -1,15 +1,23 @@
-"""Real-AWS safety: the account allow-list guard, run-id tags on everything created, and ledger hooks.
+"""Real-AWS safety: the account allow-list guard, run-id tags, ledger hooks, and the ownership guard.
 
 A conformance run creates and deletes collaborations, so pointing it at the wrong account would be costly.
 Before anything else every actor's account is read from STS and must be on the allow-list; then every
-CreateCollaboration/CreateMembership carries the tag ``cleanrooms-conformance:run-id = <run id>`` and every
-successful create or delete is written to the run's ledger, whoever made the call (``call()`` or a caller
-using the client directly), because both are done with client event hooks.
+CreateCollaboration/CreateMembership carries the tag ``cleanrooms-conformance:run-id = <run id>``, every
+successful create or delete is written to the run's ledger, and every request that would change or delete an
+existing resource is refused before it is sent unless that resource is the run's own (:func:`ownership_problem`).
+All of it is done with client event hooks, so it holds whoever made the call (``call()`` or a caller using the
+client directly).
+
+Run ids on real AWS have a checkable form (:data:`AWS_RUN_ID`): ``cr-conf-`` and 8 random hex digits, or
+``cr-conf-<label>-`` and 8 random hex digits for a run id a CI job chooses. The random part keeps parallel runs
+apart; cleanup matches the run-id tag exactly, so no run id can reach another run's resources.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
@@ -18,6 +26,7 @@ import botocore.session
 from botocore.client import BaseClient
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, ProfileNotFound
 
+from conformance.model.service import operation as operation_model
 from conformance.targets.clients import aws_client
 from conformance.targets.errors import TargetError
 from conformance.targets.ledger import Ledger, LedgerEntry, ResourceKind
@@ -27,6 +36,11 @@ log = logging.getLogger(__name__)
 
 #: The tag key carrying the run id on every resource a real-AWS run creates.
 TAG_KEY = "cleanrooms-conformance:run-id"
+
+RUN_ID_PREFIX = "cr-conf-"
+#: The run ids a real-AWS run and ``cleanup`` accept: the prefix, an optional label, and 8 random hex digits.
+AWS_RUN_ID = re.compile(r"cr-conf-(?:[a-z0-9]+(?:-[a-z0-9]+)*-)?[0-9a-f]{8}")
+_MAX_RUN_ID = 64
 
 #: Create operation → (kind of resource, key of the created resource in the response).
 CREATES: Mapping[str, tuple[ResourceKind, str]] = MappingProxyType(
@@ -43,6 +57,33 @@ DELETES: Mapping[str, tuple[ResourceKind, str]] = MappingProxyType(
     }
 )
 _DELETED_ID = "conformance_deleted_id"
+
+# Operations that only read; every other operation creates, changes, deletes or starts something.
+_READS = ("Get", "List", "BatchGet", "Preview")
+#: Parameters that name a resource the ledger tracks, and its kind.
+_LEDGER_PARAMS: Mapping[str, ResourceKind] = MappingProxyType(
+    {"collaborationIdentifier": "collaboration", "membershipIdentifier": "membership"}
+)
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
+# Every random bit zero (only the version and variant digits set): the scenarios' "an id that exists nowhere".
+_NOBODYS_ID = re.compile(r"0{8}-0{4}-[0-9a-f]000-[0-9a-f]000-0{12}", re.IGNORECASE)
+
+
+class NotThisRunsResource(TargetError):
+    """A request that would change or delete a resource this run did not create; it was not sent."""
+
+
+def check_aws_run_id(run_id: str) -> str:
+    """``run_id`` if real AWS may use it; :class:`TargetError` saying the accepted form otherwise."""
+    if len(run_id) > _MAX_RUN_ID or not AWS_RUN_ID.fullmatch(run_id):
+        raise TargetError(
+            f"run id {run_id!r} cannot be used on real AWS: a run's resources are found by its run id, so it must "
+            f"be the suite's own form, {RUN_ID_PREFIX}<8 hex digits> (what a run prints, e.g. {RUN_ID_PREFIX}1a2b3c4d) "
+            f"or {RUN_ID_PREFIX}<label>-<8 hex digits> (e.g. {RUN_ID_PREFIX}nightly-1a2b3c4d, at most "
+            f"{_MAX_RUN_ID} characters, lower case); the 8 random digits keep parallel runs apart, and a prefix or a "
+            "word would name other runs' resources"
+        )
+    return run_id
 
 
 def check_accounts(spec: TargetSpec, sessions: Mapping[str, botocore.session.Session]) -> dict[str, str]:
@@ -151,3 +192,59 @@ def install_ledger_hooks(client: BaseClient, actor: str, ledger: Ledger) -> None
     for name in DELETES:
         events.register(f"provide-client-params.cleanrooms.{name}", remember_id, unique_id=f"conformance-id-{name}")
         events.register(f"after-call.cleanrooms.{name}", deleted, unique_id=f"conformance-ledger-{name}")
+
+
+def install_ownership_guard(client: BaseClient, ledger: Ledger) -> None:
+    """Refuse, before sending, every request of ``client`` that changes or deletes what the run did not create."""
+
+    def guard(params: Mapping[str, Any], model: Any, **_: Any) -> None:
+        problem = ownership_problem(model.name, params, ledger)
+        if problem is not None:
+            raise NotThisRunsResource(problem)
+
+    client.meta.events.register("provide-client-params.cleanrooms", guard, unique_id="conformance-ownership")
+
+
+def ownership_problem(operation: str, params: Mapping[str, Any], ledger: Ledger) -> str | None:
+    """Why ``operation`` with ``params`` may not be sent on real AWS, or None when it may.
+
+    Reads are always sent, and so are creates of a new top-level resource. Any other operation (a delete, an
+    update, a change request, a create inside a collaboration or membership, a tag) is sent only when the resource
+    it names is the run's own: its collaboration or membership id (or, for operations without one, every resource
+    id it names) is in the run's ledger. Two kinds of value name no one's resource and are sent too, so the
+    scenarios can check how a service refuses them:
+
+    * a value with no UUID in it (``not-a-uuid``, a fuzzed string): Clean Rooms ids are UUIDs;
+    * a UUID whose 122 random bits are all zero (``00000000-0000-4000-8000-000000000000``): Clean Rooms ids are
+      random version-4 UUIDs, so the service hands this one out with a probability of 2^-122.
+
+    Any other well-formed id is refused, even one that a Get says does not exist: for a collaboration the caller
+    cannot see, AWS answers AccessDeniedException whether it exists or not (spec A16), so no read can prove that an
+    id belongs to no one. Ids are compared without regard to case.
+    """
+    if operation.startswith(_READS):
+        return None
+    parents, others = _identifier_params(operation)
+    for param in parents or others:
+        value = params.get(param)
+        if value is None:
+            continue
+        kind = _LEDGER_PARAMS.get(param)
+        for found in _UUID.findall(str(value)):
+            if _NOBODYS_ID.fullmatch(found) or ledger.owns(found, kind):
+                continue
+            return (
+                f"refused on real AWS, not sent: {operation} names {param} {found}, which this run did not create "
+                f"(it is not in the run's ledger {ledger.path}); the suite changes and deletes only its own resources"
+            )
+    return None
+
+
+@functools.cache
+def _identifier_params(operation: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(its collaboration/membership id parameters, its other resource id parameters) of ``operation``."""
+    shape = operation_model(operation).input_shape
+    members = tuple(shape.members) if shape is not None else ()
+    parents = tuple(m for m in members if m in _LEDGER_PARAMS)
+    others = tuple(m for m in members if m not in _LEDGER_PARAMS and (m.endswith("Identifier") or m == "resourceArn"))
+    return parents, others

@@ -126,6 +126,8 @@ def call(
         return _result(operation_name, instruments, start, transport_error=f"unparseable response: {_line(exc)}")
     except _TRANSPORT_ERRORS as exc:
         return _result(operation_name, instruments, start, transport_error=_line(exc))
+    except TargetError:
+        raise  # a guard refused the request before sending (targets.aws); its message says why
     except Exception as exc:
         if instruments.response_arrived and not instruments.parsed:
             # botocore's parsers raise plain ValueError/AttributeError/... on bodies they cannot read.

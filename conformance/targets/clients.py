@@ -90,6 +90,7 @@ def emulator_client(spec: TargetSpec, endpoint_url: str, actor: ActorSpec) -> Ba
             endpoint_url=endpoint_url,
             aws_access_key_id=key,
             aws_secret_access_key=secret,
+            aws_session_token=actor.session_token,
             verify=_verify(spec),
             config=client_config(spec, endpoint_url),
         )

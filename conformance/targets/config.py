@@ -18,6 +18,7 @@ The format (the user-facing description with examples is ``docs/targets.md``)::
     account_id = "111111111111"             # emulators: default from the built-in accounts; aws: checked
     access_key_id = "111111111111"          # emulators only; default: the account id
     secret_access_key = "conformance"       # emulators only; default: the dummy secret
+    session_token = "..."                   # emulators only; default: none (sent as X-Amz-Security-Token)
     profile = "cr-creator"                  # aws only, required: the AWS profile of this actor
 
 Emulator targets (url, reference, moto) always have the built-in actors creator, member, outsider and member2;
@@ -56,7 +57,7 @@ TARGET_KEYS = (
     "description",
     "actors",
 )
-ACTOR_KEYS = ("account_id", "access_key_id", "secret_access_key", "profile")
+ACTOR_KEYS = ("account_id", "access_key_id", "secret_access_key", "session_token", "profile")
 
 # Target names become report directory names, so keep them file-name safe.
 _TARGET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
@@ -71,6 +72,7 @@ class ActorEntry:
     account_id: str | None = None
     access_key_id: str | None = None
     secret_access_key: str | None = None
+    session_token: str | None = None
     profile: str | None = None
 
     def __repr__(self) -> str:  # keep secrets out of logs and assertion messages
@@ -214,6 +216,7 @@ def _actors(path: Path, key: str, table: Mapping[str, Any], kind: str) -> Mappin
             account_id=_opt_str(path, akey, fields, "account_id"),
             access_key_id=_opt_str(path, akey, fields, "access_key_id"),
             secret_access_key=_opt_str(path, akey, fields, "secret_access_key"),
+            session_token=_opt_str(path, akey, fields, "session_token"),
             profile=_opt_str(path, akey, fields, "profile"),
         )
         _check_actor(path, akey, entry, kind)
@@ -230,7 +233,7 @@ def _check_actor(path: Path, key: str, actor: ActorEntry, kind: str) -> None:
                 f'{path}: {key}: missing key "profile"; real-AWS actors take their credentials from an '
                 'AWS profile: add profile = "NAME" (see `aws configure list-profiles`)'
             )
-        for secret_key in ("access_key_id", "secret_access_key"):
+        for secret_key in ("access_key_id", "secret_access_key", "session_token"):
             if getattr(actor, secret_key) is not None:
                 raise TargetError(
                     f"{path}: {key}.{secret_key}: real-AWS keys never go in this file; remove it and use profile"

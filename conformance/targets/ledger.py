@@ -6,7 +6,8 @@ The ledger is a JSON-lines file, ``<dir>/<run_id>.jsonl``, one line per event::
     {"event": "deleted", "kind": "collaboration", "id": "…", "at": 1795305330.1}
 
 Lines are written (and flushed) the moment a create or delete succeeds, so a run that is killed outright still
-leaves a file from which ``cleanrooms-conformance cleanup --run-id`` can finish the job.
+leaves a file from which ``cleanrooms-conformance cleanup --run-id`` can finish the job. The folder is the
+report folder's ``.ledger`` (``<--report-dir>/.ledger``), so a run and its cleanup find it in the same place.
 """
 
 from __future__ import annotations
@@ -31,8 +32,10 @@ log = logging.getLogger(__name__)
 ResourceKind = Literal["collaboration", "membership"]
 Outcome = Literal["deleted", "gone", "failed"]
 
-#: Where ledgers go unless the caller says otherwise (relative to the working directory).
-DEFAULT_LEDGER_DIR = Path("reports") / ".ledger"
+#: The ledger folder's name inside a report folder (``--report-dir``).
+LEDGER_FOLDER = ".ledger"
+#: Where ledgers go unless the caller says otherwise: the default report folder's (relative to the working directory).
+DEFAULT_LEDGER_DIR = Path("reports") / LEDGER_FOLDER
 
 #: How each kind of resource is deleted: client method and its identifier parameter.
 DELETERS: Mapping[ResourceKind, tuple[str, str]] = MappingProxyType(
@@ -42,8 +45,22 @@ DELETERS: Mapping[ResourceKind, tuple[str, str]] = MappingProxyType(
     }
 )
 
+#: How each kind of resource is read, to tell "already gone" from "not allowed" (see :func:`delete_resource`).
+GETTERS: Mapping[ResourceKind, tuple[str, str]] = MappingProxyType(
+    {
+        "collaboration": ("get_collaboration", "collaborationIdentifier"),
+        "membership": ("get_membership", "membershipIdentifier"),
+    }
+)
+
 # Deleting something that is already gone is success for cleanup purposes.
 _GONE_CODES = frozenset({"ResourceNotFoundException"})
+# What AWS answers for an id that exists nowhere (spec A16: Get/Delete of a collaboration declare no
+# ResourceNotFoundException) — and also for a real refusal, which a Get then tells apart.
+_MAYBE_GONE_CODES = frozenset({"AccessDeniedException"})
+# IAM's own refusal ("User: arn:... is not authorized to perform: cleanrooms:DeleteCollaboration"): the resource
+# may well exist; the credentials lack a permission.
+_IAM_DENIAL = "not authorized to perform"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +92,7 @@ class Ledger:
         self._lock = threading.Lock()
         self._created: dict[tuple[str, str], LedgerEntry] = {}
         self._deleted: set[tuple[str, str]] = set()
+        self._ids: set[tuple[str, str]] = set()  # (kind, lower-case id) of everything ever created, for owns()
         if self.path.exists():
             self._load()
 
@@ -84,6 +102,7 @@ class Ledger:
             if key in self._created and key not in self._deleted:
                 return
             self._created[key] = entry
+            self._ids.add((entry.kind, entry.resource_id.lower()))
             self._deleted.discard(key)
             self._append(
                 {
@@ -102,6 +121,14 @@ class Ledger:
                 return  # not ours, or already noted
             self._deleted.add(key)
             self._append({"event": "deleted", "kind": kind, "id": resource_id})
+
+    def owns(self, resource_id: str, kind: ResourceKind | None = None) -> bool:
+        """True when this run created ``resource_id`` (of ``kind``, or of any kind), deleted since or not."""
+        key = resource_id.lower()
+        with self._lock:
+            if kind is not None:
+                return (kind, key) in self._ids
+            return any((k, key) in self._ids for k in DELETERS)
 
     def outstanding(self) -> tuple[LedgerEntry, ...]:
         """Created and not yet deleted, oldest first."""
@@ -153,6 +180,7 @@ class Ledger:
                         actor=str(record["actor"]),
                         arn=record.get("arn"),
                     )
+                    self._ids.add((key[0], key[1].lower()))
                     self._deleted.discard(key)
                 elif record["event"] == "deleted":
                     self._deleted.add(key)
@@ -162,16 +190,47 @@ class Ledger:
 
 
 def delete_resource(entry: LedgerEntry, client_for: Callable[[str], BaseClient]) -> Deletion:
-    """Delete one resource as ``entry.actor``; "gone" when it no longer exists, "failed" with the reason."""
+    """Delete one resource as ``entry.actor``; "gone" when it no longer exists, "failed" with the reason.
+
+    AWS answers AccessDeniedException, not ResourceNotFoundException, to a DeleteCollaboration of a collaboration
+    that is already gone; the creator can always read its own collaboration, so when a Get as the same actor
+    is refused (or finds nothing) too, the resource is gone. Without that second look, cleanup would report it as
+    failed and keep it in the ledger for ever. An IAM refusal ("... is not authorized to perform ...") proves
+    nothing, and stays a failure.
+    """
     method, param = DELETERS[entry.kind]
     try:
         client = client_for(entry.actor)
         getattr(client, method)(**{param: entry.resource_id})
     except ClientError as exc:
-        code = str(exc.response.get("Error", {}).get("Code", ""))
+        code = _code(exc)
         if code in _GONE_CODES:
             return Deletion(entry, "gone", code)
-        return Deletion(entry, "failed", " ".join(str(exc).split()))
+        detail = " ".join(str(exc).split())
+        if code in _MAYBE_GONE_CODES and _IAM_DENIAL not in detail:
+            confirmed = _gone_on_read(entry, client)
+            if confirmed is not None:
+                return Deletion(entry, "gone", f"{code}, and {confirmed}")
+        return Deletion(entry, "failed", detail)
     except (BotoCoreError, TargetError) as exc:
         return Deletion(entry, "failed", f"{type(exc).__name__}: {exc}")
     return Deletion(entry, "deleted")
+
+
+def _gone_on_read(entry: LedgerEntry, client: BaseClient) -> str | None:
+    """How a Get showed that ``entry`` no longer exists, or None when it did not show that."""
+    method, param = GETTERS[entry.kind]
+    try:
+        getattr(client, method)(**{param: entry.resource_id})
+    except ClientError as exc:
+        code = _code(exc)
+        if code in _GONE_CODES or (code in _MAYBE_GONE_CODES and _IAM_DENIAL not in str(exc)):
+            return f"{method} answered {code}"
+        return None
+    except (BotoCoreError, TargetError):
+        return None
+    return None  # it is still there
+
+
+def _code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))

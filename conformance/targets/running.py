@@ -24,7 +24,14 @@ from botocore.exceptions import BotoCoreError
 from conformance.model.exchange import CallResult, Recorder
 from conformance.targets import calling
 from conformance.targets.actors import REQUIRED_ACTOR
-from conformance.targets.aws import check_accounts, install_ledger_hooks, install_run_tags
+from conformance.targets.aws import (
+    RUN_ID_PREFIX,
+    check_accounts,
+    check_aws_run_id,
+    install_ledger_hooks,
+    install_ownership_guard,
+    install_run_tags,
+)
 from conformance.targets.calling import Instruments
 from conformance.targets.clients import SessionFactory, aws_client, aws_session, emulator_client
 from conformance.targets.errors import TargetError
@@ -38,9 +45,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-RUN_ID_PREFIX = "cr-conf-"
-# Run ids name ledger files and are searched for in resource names during cleanup, so they must be
-# file-name safe and long enough not to match unrelated names by accident.
+# Run ids name ledger files and go into resource names, so they must be file-name safe; on real AWS they must
+# also have the suite's own form (aws.check_aws_run_id), because cleanup finds a run's resources by them.
 RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{7,63}")
 
 
@@ -202,12 +208,12 @@ class RunningTarget:
         if left:
             log.error(
                 "%d resource(s) of run %s could not be deleted; retry with: cleanrooms-conformance cleanup "
-                "--target=%s --run-id=%s (ledger: %s)",
+                "--target=%s --run-id=%s --ledger=%s",
                 len(left),
                 self.run_id,
                 self.spec.name,
                 self.run_id,
-                self.ledger.path,
+                self.ledger.path.parent,
             )
 
     def __enter__(self) -> RunningTarget:
@@ -277,6 +283,7 @@ def start_target(
 
 
 def _start_aws(spec: TargetSpec, run_id: str, ledger_dir: Path, session_factory: SessionFactory) -> RunningTarget:
+    check_aws_run_id(run_id)
     sessions = {name: session_factory(actor) for name, actor in spec.actors.items()}
     accounts = check_accounts(spec, sessions)
     ledger = Ledger(ledger_dir, run_id)
@@ -285,6 +292,7 @@ def _start_aws(spec: TargetSpec, run_id: str, ledger_dir: Path, session_factory:
         client = aws_client(spec, sessions[actor.name])
         install_run_tags(client, run_id)
         install_ledger_hooks(client, actor.name, ledger)
+        install_ownership_guard(client, ledger)
         return client
 
     return RunningTarget(

@@ -61,6 +61,8 @@ class ActorSpec:
     """Emulators: defaults to the account id (LocalStack's convention)."""
     secret_access_key: str | None = field(default=None, repr=False)
     """Emulators: defaults to :data:`~conformance.targets.actors.DUMMY_SECRET`."""
+    session_token: str | None = field(default=None, repr=False)
+    """Emulators: sent as ``X-Amz-Security-Token`` when given (a target that wants temporary credentials)."""
 
     def static_credentials(self) -> tuple[str, str]:
         """Access key id and secret for an emulator (never real AWS keys: those come from profiles)."""
@@ -183,6 +185,7 @@ def _from_entry(entry: ConfigEntry) -> TargetSpec:
                 account_id=a.account_id or base.account_id,
                 access_key_id=a.access_key_id,
                 secret_access_key=a.secret_access_key,
+                session_token=a.session_token,
             )
     defaults = Timeouts()
     return TargetSpec(

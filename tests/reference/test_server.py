@@ -293,3 +293,37 @@ def test_eight_threads_create_and_approve_without_losing_anything(server: Refere
     times = [s["createTime"] for s in summaries]
     assert times == sorted(times)
     assert len(set(times)) == len(times)  # the store clock never repeats a timestamp
+
+
+def _raw_exchange(server: ReferenceServer, data: bytes, responses: int) -> list[bytes]:
+    """Send ``data`` on one connection and read ``responses`` Content-Length-framed responses."""
+    parts = urlsplit(server.url)
+    found: list[bytes] = []
+    with socket.create_connection((parts.hostname, parts.port), timeout=5) as raw:
+        raw.sendall(data)
+        buffer = b""
+        while len(found) < responses:
+            while b"\r\n\r\n" not in buffer:
+                buffer += raw.recv(65536)
+            head, _, buffer = buffer.partition(b"\r\n\r\n")
+            length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+            while len(buffer) < length:
+                buffer += raw.recv(65536)
+            found.append(head.split(b"\r\n")[0])
+            buffer = buffer[length:]
+    return found
+
+
+def test_pipelined_requests_and_bare_lf_heads_are_each_answered(server: ReferenceServer) -> None:
+    auth = f"Authorization: {authorization(CREATOR)}"
+    crlf = f"GET {COLLECTION} HTTP/1.1\r\nHost: x\r\n{auth}\r\n\r\n".encode()
+    bare = f"GET {COLLECTION} HTTP/1.1\nHost: x\n{auth}\n\n".encode()
+    assert _raw_exchange(server, crlf + bare + crlf, 3) == [b"HTTP/1.1 200 OK"] * 3
+
+
+def test_a_body_larger_than_the_dispatcher_buffers_is_read_by_the_worker(server: ReferenceServer) -> None:
+    body = json.dumps({"name": "x" * 200_000}).encode()
+    head = f"POST {COLLECTION} HTTP/1.1\r\nHost: x\r\nAuthorization: {authorization(CREATOR)}\r\n"
+    request = (head + f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+    (status_line,) = _raw_exchange(server, request, 1)
+    assert status_line.startswith(b"HTTP/1.1 400 ")  # a validation error: the whole body was read and judged

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import urllib.parse
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -10,7 +11,7 @@ import pytest
 from conformance.model.service import operation_names
 from conformance.report.folder import write_report
 from conformance.report.records import RunInfo
-from conformance.report.redact import REDACTED, redact, redact_text
+from conformance.report.redact import REDACTED, redact, redact_record, redact_text, remember_secrets
 from conformance.report.results import Results, read_results
 
 
@@ -169,3 +170,18 @@ def test_redacted_results_still_read_back(tmp_path: Path, build: SimpleNamespace
     write_report(tmp_path, results, operations=(), mask_accounts=True)
 
     assert read_results(tmp_path).scenarios[0].scenario_id == "leaky"
+
+
+def test_remembered_values_are_redacted_bare_and_url_encoded() -> None:
+    token = "FwoG" + "".join(chr(65 + (i * 7) % 26) for i in range(40)) + "/+="
+    before = f"echo: {token} then {urllib.parse.quote(token, safe='')}"
+    assert redact_text(before) == before  # no pattern knows a bare token
+
+    remember_secrets([token, None, "", "short"])
+
+    assert redact_text(before) == f"echo: {REDACTED} then {REDACTED}"  # the cache was cleared
+    assert redact_text("a short word") == "a short word"  # under MIN_SECRET_LENGTH: left to the patterns
+    assert redact_record({"message": before, "nested": [{"v": token}]}) == {
+        "message": f"echo: {REDACTED} then {REDACTED}",
+        "nested": [{"v": REDACTED}],
+    }

@@ -33,6 +33,9 @@ class FakeClient:
     def delete_membership(self, **params: Any) -> dict[str, Any]:
         return self._delete("membership", **params)
 
+    def get_collaboration(self, **params: Any) -> dict[str, Any]:
+        return {"collaboration": {}}  # still there: a refused delete stays a failure
+
 
 def test_nothing_is_written_until_something_is_created(tmp_path: Path) -> None:
     ledger = Ledger(tmp_path / "ledgers", "cr-conf-00000001")
