@@ -13,7 +13,9 @@ from conformance.cli import EXIT_OK, EXIT_USAGE, main
 
 def test_serve_passes_its_readings_to_the_emulator(monkeypatch: pytest.MonkeyPatch) -> None:
     served: list[Any] = []
-    monkeypatch.setattr(conformance.reference, "serve_forever", lambda host, port, config, ready: served.append(config))
+    monkeypatch.setattr(
+        conformance.reference, "serve_forever", lambda host, port, config, ready, **_: served.append(config)
+    )
     argv = [
         "serve",
         "--reading",

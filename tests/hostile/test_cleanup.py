@@ -8,6 +8,7 @@ deletes too much shows up as a count of deleted resources of other runs instead 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -273,7 +274,11 @@ def test_a_step_that_deletes_what_the_run_did_not_create_is_an_error_and_is_not_
 
 def test_the_unknown_id_scenario_still_runs_on_aws(tmp_path: Path) -> None:
     # Its all-zeros id provably names no one's collaboration, so Get, Update and Delete are all sent.
-    scenario = load_scenario(builtin_dir() / "collaboration-unknown-id-forbidden.yaml", actors=ACCOUNTS)
+    loaded = load_scenario(builtin_dir() / "collaboration-unknown-id-forbidden.yaml", actors=ACCOUNTS)
+    # Only its unknown-id steps: the positive control around them (create, read back, delete) is the ledger's
+    # ordinary business and needs responses this stub does not script.
+    scenario = dataclasses.replace(loaded, steps=tuple(s for s in loaded.steps if "00000000" in str(s.params)))
+    assert [s.operation for s in scenario.steps] == ["GetCollaboration", "UpdateCollaboration", "DeleteCollaboration"]
 
     def script(actor: str, stub: Stubber) -> None:
         for method in ("get_collaboration", "update_collaboration", "delete_collaboration"):
