@@ -32,6 +32,7 @@ from conformance.report.recording import differences, read_recording, recording_
 from conformance.scenario.library import builtin_dir
 from conformance.scenario.loader import ScenarioError, load_scenario
 from conformance.scenario.runner import ScenarioResult, run_scenario
+from conformance.scenario.templating import referenced_actors
 from conformance.targets.errors import TargetError
 from conformance.targets.running import RunningTarget, probe, start_target
 from conformance.targets.spec import TargetSpec, Timeouts, parse_target
@@ -323,6 +324,12 @@ def _actor_names(state: Session) -> tuple[str, ...]:
     return tuple(sorted(set(state.spec.actors) | set(DEFAULT_ACTORS)))
 
 
+def _needed_actors(scenario: Any) -> frozenset[str]:
+    """Who calls in ``scenario`` and whose account its templates read."""
+    values = [[step.params, step.raw_body, step.expect, step.expect_error] for step in scenario.steps]
+    return frozenset(scenario.actors) | referenced_actors(values)
+
+
 class ScenarioFailure(Exception):
     """Raised by a scenario item that failed; carries the formatted failure text."""
 
@@ -338,6 +345,14 @@ class ScenarioItem(pytest.Item):
     def runtest(self) -> None:
         state = self.config.stash[SESSION]
         started = time.perf_counter()
+        if state.spec is not None:
+            try:
+                # An actor the target does not configure is the configuration's problem, not the target's FAIL;
+                # checked before the first step, so nothing is created half-way.
+                state.spec.require_actors(_needed_actors(self.scenario))
+            except TargetError as exc:
+                self._finish(state, None, started, error=str(exc))
+                raise ScenarioFailure(f"[ERROR] {exc}") from None
         try:
             target = state.target()
         except TargetError as exc:

@@ -18,6 +18,7 @@ same attribute rule. Nothing a template names is ever called.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -160,6 +161,29 @@ def has_template(value: object) -> bool:
     if isinstance(value, Matcher):
         return has_template(value.arg)
     return False
+
+
+def referenced_actors(value: object) -> frozenset[str]:
+    """The actors ``value`` names through ``accounts.X`` in its templates (keys and matcher arguments included).
+
+    With the steps' ``as``, what a scenario needs of a target; templates the loader refused name none.
+    """
+    found: set[str] = set()
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if is_template(item):
+                with contextlib.suppress(TemplateError):
+                    found |= references(item).actors
+        elif isinstance(item, Mapping):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list | tuple):
+            pending.extend(item)
+        elif isinstance(item, Matcher):
+            pending.append(item.arg)
+    return frozenset(found)
 
 
 def _compile(value: object) -> Render | None:

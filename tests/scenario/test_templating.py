@@ -11,6 +11,7 @@ from conformance.scenario.templating import (
     compile_tree,
     has_template,
     is_template,
+    referenced_actors,
     references,
     render,
 )
@@ -215,3 +216,15 @@ def test_what_only_the_data_reveals_is_refused_when_rendered(
 )
 def test_the_documented_language_still_works(source: str, value: object) -> None:
     assert compile_string(source)(CONTEXT) == value
+
+
+def test_referenced_actors_reads_keys_values_and_matcher_arguments() -> None:
+    tree = [
+        {"{{ accounts.member }}": {"status": "PENDING"}},
+        "{{ accounts['member2'] }}-x",
+        ContainsMatcher([{"id": "{{ accounts.outsider }}"}]),
+        None,
+        "plain text",
+        "{{ accounts.__class__ }}",  # refused by the sandbox: names nothing
+    ]
+    assert referenced_actors(tree) == {"member", "member2", "outsider"}
