@@ -34,6 +34,7 @@ from conformance.report.redact import redact_record, redact_text, remember_secre
 from conformance.scenario.library import builtin_dir
 from conformance.scenario.loader import ScenarioError, load_scenario
 from conformance.scenario.runner import ScenarioResult, run_scenario
+from conformance.scenario.templating import referenced_actors
 from conformance.targets.actors import DUMMY_SECRET
 from conformance.targets.errors import TargetError
 from conformance.targets.ledger import LEDGER_FOLDER
@@ -382,6 +383,15 @@ def _actor_names(state: Session) -> tuple[str, ...]:
     return tuple(sorted(set(state.spec.actors) | set(DEFAULT_ACTORS)))
 
 
+def _needed_actors(scenario: Any) -> frozenset[str]:
+    """Who calls in ``scenario`` and whose account its templates read."""
+    values = [
+        [step.params, step.raw_body, *((a.expect, a.expect_error) for a in step.alternatives)]
+        for step in scenario.steps
+    ]
+    return frozenset(scenario.actors) | referenced_actors(values)
+
+
 class ItemFailure(Exception):
     """Raised by a conformance item that failed; its text is redacted as it is made (see ``report/redact.py``).
 
@@ -413,6 +423,14 @@ class ScenarioItem(pytest.Item):
     def runtest(self) -> None:
         state = self.config.stash[SESSION]
         started = time.perf_counter()
+        if state.spec is not None:
+            try:
+                # An actor the target does not configure is the configuration's problem, not the target's FAIL;
+                # checked before the first step, so nothing is created half-way.
+                state.spec.require_actors(_needed_actors(self.scenario))
+            except TargetError as exc:
+                self._finish(state, None, started, error=str(exc))
+                raise ScenarioFailure(f"[ERROR] {exc}") from None
         try:
             target = state.target()
         except TargetError as exc:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import re
+import stat
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -27,7 +28,7 @@ from botocore.model import Shape
 from jmespath.exceptions import JMESPathError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
@@ -47,6 +48,7 @@ from conformance.scenario.matchers import MATCHERS, AbsentMatcher, MatcherArgErr
 from conformance.scenario.schema import PathKey, schema_problems
 from conformance.scenario.templating import BUILTIN_NAMES, TemplateError, has_template, references
 from conformance.scenario.yaml_events import LibyamlRefused, events_parser
+from conformance.scenario.yaml_limits import MAX_FILE_BYTES, BoundedParser, BoundedScanner, LimitExceeded, check_size
 
 __all__ = ["DEFAULT_ACTORS", "ScenarioError", "load_scenario", "load_scenarios"]
 
@@ -117,7 +119,8 @@ def _expand(paths: Iterable[Path]) -> list[Path]:
     files: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file()))
+            # Not only regular files: a FIFO or socket named *.yaml is reported by the loader, not skipped.
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix in {".yaml", ".yml"} and not p.is_dir()))
         else:
             files.append(path)
     return files
@@ -160,13 +163,25 @@ class _Constructor(RoundTripConstructor):
     def construct_text_timestamp(self, node: Node) -> str:
         return str(node.value)
 
+    def construct_bounded_int(self, node: Node) -> Any:
+        """An integer, or a YAML error at its line when Python will not read that many digits."""
+        try:
+            return self.construct_yaml_int(node)
+        except ValueError as exc:  # int() refuses more than sys.get_int_max_str_digits() digits
+            problem = f"the number {str(node.value)[:12]}... cannot be read ({exc}); quote it to send it as text"
+            raise ConstructorError(None, None, problem, node.start_mark) from None
+
 
 _Constructor.add_constructor(None, _Constructor.construct_tagged)
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_text_timestamp)
+_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_bounded_int)
 
 
 def _parse_yaml(text: str, *, fast: bool = True) -> Any:
-    """The document in ``text``: scanned by libyaml when it can be (see :mod:`.yaml_events`), else by ruamel."""
+    """The document in ``text``: scanned by libyaml when it can be (see :mod:`.yaml_events`), else by ruamel.
+
+    Both parsers are bounded (:mod:`.yaml_limits`): :class:`LimitExceeded` for a file beyond a limit.
+    """
     parser = None
     # On LibyamlRefused the pure parser reads the text again and reports the problem in its own words.
     with contextlib.suppress(LibyamlRefused):
@@ -184,6 +199,8 @@ def _load_yaml(text: str, parser: Any) -> Any:
     yaml.Constructor = _Constructor
     if parser is not None:
         yaml.Parser = parser
+    else:
+        yaml.Parser, yaml.Scanner = BoundedParser, BoundedScanner
     return yaml.load(text)
 
 
@@ -255,13 +272,15 @@ class _FileLoader:
         self.errors: list[ScenarioError] = []
         self._fast = True
         self._lines: list[str] = []
+        self._beyond_limits = False
+        """Set when the file was refused by a limit: reading it again, more slowly, would say the same."""
 
     def error(self, line: int, message: str) -> None:
         self.errors.append(ScenarioError(self.path, line, message))
 
     def load(self) -> tuple[_Loaded | None, list[ScenarioError]]:
         loaded, errors = self._load()
-        if errors and self._fast:
+        if errors and self._fast and not self._beyond_limits:
             # A file with problems is read again by the pure parser, so that every message and line is exactly
             # what it reports (libyaml places an empty value elsewhere, which only an error message would show).
             self._fast = False
@@ -283,14 +302,16 @@ class _FileLoader:
         return loaded, []
 
     def _read(self) -> CommentedMap | None:
-        try:
-            text = self.path.read_text("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            self.error(1, f"cannot read the file: {exc}")
+        text = self._text()
+        if text is None:
             return None
         self._lines = text.splitlines()
         try:
             doc = _parse_yaml(text, fast=self._fast)
+        except LimitExceeded as exc:
+            self._beyond_limits = True
+            self.error(exc.line, exc.message)
+            return None
         except MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark is not None else 1
@@ -299,6 +320,8 @@ class _FileLoader:
             hint = ""
             if "scanning a tag" in problem:
                 hint = "; inside {...} or [...] put a space after a tag without argument: `{id: !uuid }`"
+            elif "single document" in problem:
+                hint = "; a scenario file holds one document: put each scenario in its own file"
             elif "{{" in source_line:
                 hint = '; a value holding a template must be quoted: "{{ name }}"'
             self.error(line, f"YAML syntax error: {problem}{hint}")
@@ -314,6 +337,32 @@ class _FileLoader:
             return None
         self._check_keys(doc)
         return None if self.errors else doc
+
+    def _text(self) -> str | None:
+        """The file's text, or None with the problem recorded: not a regular file, too large, not UTF-8."""
+        try:
+            # stat before open: opening a FIFO named *.yaml would wait for a writer forever.
+            info = self.path.stat()
+            if not stat.S_ISREG(info.st_mode):
+                self.error(1, f"not a regular file ({_file_kind(info.st_mode)}); a scenario is a *.yaml text file")
+                return None
+            check_size(info.st_size)
+            with self.path.open("rb") as file:
+                raw = file.read(MAX_FILE_BYTES + 1)  # never more, even if it grew since
+            check_size(len(raw))
+        except LimitExceeded as exc:
+            self.error(exc.line, exc.message)
+            return None
+        except OSError as exc:
+            self.error(1, f"cannot read the file: {exc.strerror or exc}")
+            return None
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw.count(b"\n", 0, exc.start) + 1
+            byte = raw[exc.start]
+            self.error(line, f"not UTF-8 text (byte 0x{byte:02x}: {exc.reason}); save the file as UTF-8")
+            return None
 
     def _check_keys(self, node: Any) -> None:
         """Mapping keys must be text; an unquoted ``{{ x }}`` parses as a mapping used as a key."""
@@ -865,6 +914,11 @@ def _has_body(shape: Shape | None) -> bool:
 def _modelled_errors() -> list[str]:
     model = service_model()
     return [name for name in model.shape_names if model.shape_for(name).metadata.get("exception")]
+
+
+def _file_kind(mode: int) -> str:
+    kinds = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"))
+    return next((name for test, name in kinds if test(mode)), "a device or special file")
 
 
 def _valid_id(text: str) -> bool:

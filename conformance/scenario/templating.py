@@ -10,10 +10,15 @@ value tree is compiled into one render function (:func:`compile_tree`) whose con
 as they are. Expressions that are plain lookups (``steps[1].collaborationChangeRequest.id``, by far the
 common case) are evaluated by a small resolver instead of jinja: a jinja call builds a fresh render context
 each time (about 6 µs), the resolver takes well under one, and it can say which key was missing.
+
+Templates come from untrusted files: every one is checked against :mod:`.sandbox` when it is parsed (so the
+loader refuses what it can at ``file:line``) and compiled in its sandboxed environment; the resolver applies the
+same attribute rule. Nothing a template names is ever called.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -23,6 +28,7 @@ import jinja2
 from jinja2 import meta, nodes
 from jinja2.environment import TemplateExpression
 
+from conformance.scenario import sandbox
 from conformance.scenario.matchers import Matcher, MatcherArgError
 
 Render = Callable[[Mapping[str, Any]], Any]
@@ -31,8 +37,7 @@ Render = Callable[[Mapping[str, Any]], Any]
 BUILTIN_NAMES = frozenset({"run_id", "accounts", "steps", "scenario_id"})
 """The names every template can use besides the saved ones."""
 
-_ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
-_JINJA_GLOBALS = frozenset(_ENV.globals)
+_ENV = sandbox.ENVIRONMENT
 
 Key = str | int
 Path = tuple[str, tuple[Key, ...]]
@@ -58,7 +63,7 @@ class References:
     """What a template refers to, for checks at load time."""
 
     names: frozenset[str]
-    """Root names it reads (``collab``, ``steps``), jinja's own globals excluded."""
+    """Root names it reads (``collab``, ``steps``)."""
     actors: frozenset[str]
     """Actors named through ``accounts.X`` or ``accounts['X']``."""
     steps: frozenset[int]
@@ -67,21 +72,27 @@ class References:
 
 @cache
 def _parse(source: str) -> nodes.Template:
+    """The checked tree of ``source``: :class:`TemplateError` on bad syntax or on what the sandbox refuses."""
     try:
-        return _ENV.parse(source)
+        tree = _ENV.parse(source)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(source, f"syntax error: {exc.message}") from None
+    try:
+        sandbox.check(tree)
+    except sandbox.Refused as exc:
+        raise TemplateError(source, f"refused: {exc}") from None
+    return tree
 
 
 @cache
 def references(source: str) -> References:
-    """The names, actors and step indices ``source`` uses; raises :class:`TemplateError` on bad syntax.
+    """The names, actors and step indices ``source`` uses; :class:`TemplateError` on bad syntax or a refusal.
 
     Cached: the library repeats the same few templates (``{{ collab }}``) hundreds of times, and walking a
     jinja tree for its names costs more than parsing it.
     """
     tree = _parse(source)
-    names = frozenset(meta.find_undeclared_variables(tree)) - _JINJA_GLOBALS
+    names = frozenset(meta.find_undeclared_variables(tree))
     actors: set[str] = set()
     steps: set[int] = set()
     for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
@@ -150,6 +161,29 @@ def has_template(value: object) -> bool:
     if isinstance(value, Matcher):
         return has_template(value.arg)
     return False
+
+
+def referenced_actors(value: object) -> frozenset[str]:
+    """The actors ``value`` names through ``accounts.X`` in its templates (keys and matcher arguments included).
+
+    With the steps' ``as``, what a scenario needs of a target; templates the loader refused name none.
+    """
+    found: set[str] = set()
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if is_template(item):
+                with contextlib.suppress(TemplateError):
+                    found |= references(item).actors
+        elif isinstance(item, Mapping):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list | tuple):
+            pending.extend(item)
+        elif isinstance(item, Matcher):
+            pending.append(item.arg)
+    return frozenset(found)
 
 
 def _compile(value: object) -> Render | None:
@@ -271,10 +305,16 @@ def _resolve(source: str, path: Path, context: Mapping[str, Any]) -> Any:
             )
         if isinstance(key, str) and value is not None and not isinstance(value, str | list | tuple):
             try:
-                value = getattr(value, key)
-                continue
+                found = getattr(value, key)
             except AttributeError:
                 pass
+            else:
+                if not sandbox.safe_attribute(value, key, found):
+                    raise TemplateError(
+                        source, f"refused by the template sandbox: {_describe(root, keys[: depth + 1])} is unsafe"
+                    )
+                value = found
+                continue
         raise TemplateError(source, f"{_describe(root, keys[:depth])} is {value!r}; it has no {key!r}")
     return value
 
@@ -305,6 +345,8 @@ def _expression_render(source: str, expression: nodes.Node) -> Render:
                 str(value)  # a StrictUndefined raises its own explanation here
         except jinja2.UndefinedError as exc:
             raise TemplateError(source, str(exc)) from None
+        except sandbox.SecurityError as exc:
+            raise TemplateError(source, f"refused by the template sandbox: {exc}") from None
         except Exception as exc:  # a filter or operator failed on the data (e.g. int("x")): name it
             raise TemplateError(source, f"{type(exc).__name__}: {exc}") from None
         return value
@@ -313,6 +355,7 @@ def _expression_render(source: str, expression: nodes.Node) -> Render:
 
 
 def _template_render(source: str) -> Render:
+    _parse(source)  # the sandbox's checks (cached)
     template = _ENV.from_string(source)
 
     def render_template(context: Mapping[str, Any]) -> str:
@@ -320,6 +363,8 @@ def _template_render(source: str) -> Render:
             return template.render(context)
         except jinja2.UndefinedError as exc:
             raise TemplateError(source, str(exc)) from None
+        except sandbox.SecurityError as exc:
+            raise TemplateError(source, f"refused by the template sandbox: {exc}") from None
         except Exception as exc:
             raise TemplateError(source, f"{type(exc).__name__}: {exc}") from None
 

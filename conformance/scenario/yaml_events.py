@@ -8,7 +8,9 @@ constructor still build the document, so values, tags, anchors, merge keys and l
 pure path makes them (``tests/scenario/test_yaml_events.py`` compares the two on every library file).
 
 :func:`events_parser` returns None when libyaml is not available; a document libyaml refuses is re-read by the
-pure path, so error messages are always ruamel's.
+pure path, so error messages are always ruamel's. Events are checked against :mod:`.yaml_limits` as libyaml
+produces them, so a hostile file stops at the first event beyond a bound (:class:`~.yaml_limits.LimitExceeded`)
+rather than after libyaml has (quadratically, for deep nesting) read all of it.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from typing import Any
 from ruamel.yaml import events as ruamel_events
 from ruamel.yaml.error import StreamMark
 from ruamel.yaml.tag import Tag
+
+from conformance.scenario.yaml_limits import EventBounds
 
 _pyyaml: Any
 _CParser: Any
@@ -99,7 +103,10 @@ class _EventQueue:
 
 
 def _convert(text: str) -> deque[Any]:
-    """Libyaml's events for ``text`` as ruamel events; :class:`LibyamlRefused` when libyaml raises."""
+    """Libyaml's events for ``text`` as ruamel events; :class:`LibyamlRefused` when libyaml raises.
+
+    :class:`~.yaml_limits.LimitExceeded` at the first event beyond a bound.
+    """
     assert _pyyaml is not None
     assert _CParser is not None
     parser = _CParser(text)
@@ -114,6 +121,7 @@ def _convert(text: str) -> deque[Any]:
         return made
 
     py = _pyyaml.events
+    bounds = EventBounds()
     try:
         while True:
             event = parser.get_event()
@@ -163,6 +171,7 @@ def _convert(text: str) -> deque[Any]:
                 return out
             else:  # pragma: no cover - libyaml has no other event kinds
                 raise LibyamlRefused(f"unexpected event {kind.__name__}")
+            bounds.see(out[-1])
     except _pyyaml.YAMLError as exc:
         raise LibyamlRefused(str(exc)) from None
     finally:

@@ -87,6 +87,8 @@ class ConfigEntry:
     kind: str
     where: str
     """``FILE [targets.NAME]``, for messages."""
+    file: Path | None = None
+    """The config file it came from (for messages that name a table to add)."""
     endpoint: str | None = None
     region: str | None = None
     connect_timeout: float | None = None
@@ -152,6 +154,7 @@ def _entry(path: Path, name: str, table: Any) -> ConfigEntry:
         name=name,
         kind=kind,
         where=f"{path} [{key}]",
+        file=path,
         endpoint=endpoint,
         region=region,
         connect_timeout=_opt_seconds(path, key, table, "connect_timeout"),

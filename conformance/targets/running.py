@@ -167,10 +167,7 @@ class RunningTarget:
         return found
 
     def _unknown_actor(self, actor: str) -> str:
-        return (
-            f"unknown actor {actor!r} on target {self.spec.name!r}; "
-            f"known actors: {', '.join(self.spec.actors)} (add more in the target config)"
-        )
+        return self.spec.unknown_actors_message([actor])
 
     # -- lifecycle ------------------------------------------------------------------------------------------
 

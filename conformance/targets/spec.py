@@ -8,7 +8,7 @@ Command-line values (``--region``, timeouts, ``--allow-account``) override or ex
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -90,10 +90,37 @@ class TargetSpec:
     """TLS verification for https: True (default CA store or ``AWS_CA_BUNDLE``), False, or a CA bundle."""
     source: str = "command line"
     """Where the spec came from, for messages (``FILE [targets.NAME]`` for config targets)."""
+    config_file: Path | None = None
+    """The ``--target-config`` file that defines this target, if one does."""
 
     def __post_init__(self) -> None:
         # A caller's dict must not change a spec after the fact.
         object.__setattr__(self, "actors", MappingProxyType(dict(self.actors)))
+
+    def require_actors(self, needed: Iterable[str]) -> None:
+        """:class:`TargetError` naming every actor of ``needed`` this target lacks and how to configure it."""
+        missing = sorted(set(needed) - set(self.actors))
+        if missing:
+            raise TargetError(self.unknown_actors_message(missing))
+
+    def unknown_actors_message(self, missing: Sequence[str]) -> str:
+        """What is missing (the actors not configured for this target) and the table that would add each."""
+        names = ", ".join(repr(name) for name in missing)
+        known = ", ".join(self.actors)
+        key = 'profile = "AWS_PROFILE"' if self.kind == "aws" else 'account_id = "NNNNNNNNNNNN"'
+        tables = " and ".join(f"[targets.{self.name}.actors.{name}]" for name in missing)
+        plural = "s" if len(missing) > 1 else ""
+        if self.config_file is not None:
+            where = f"in {self.config_file} {tables} with {key}"
+        else:
+            where = f"in a --target-config file: {tables} with {key}, then run with --target={self.name}"
+        if self.kind == "aws":
+            # An aws table lists its actors exactly, so adding one table must not drop the default ones.
+            where += f" (an aws target has exactly the actors it lists: keep {known})"
+        return (
+            f"unknown actor{plural} {names} on target {self.name!r}; known actors: {known}; "
+            f"configure actor{plural} {', '.join(missing)} {where} (see docs/targets.md#actors)"
+        )
 
 
 def emulator_actors() -> dict[str, ActorSpec]:
@@ -198,6 +225,7 @@ def _from_entry(entry: ConfigEntry) -> TargetSpec:
         allow_accounts=frozenset(entry.allow_accounts),
         verify=entry.verify,
         source=entry.where,
+        config_file=entry.file,
     )
 
 

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import os
 import textwrap
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from conformance.scenario import yaml_events
 from conformance.scenario.format import EvidenceLevel
 from conformance.scenario.loader import ScenarioError, load_scenario, load_scenarios
 from conformance.scenario.matchers import ContainsMatcher, OneOfMatcher, UuidMatcher
@@ -389,6 +391,10 @@ def test_since_must_be_a_release_date(tmp_path: Path, since: str, problem: str) 
         ('"{{ steps[-2].x }}"', "steps[-2] is not a step that ran before steps[1]"),
         ('"{{ accounts.auditor }}"', "accounts.auditor is not an actor"),
         ('"{{ collab | }}"', "syntax error"),
+        ('"{{ collab.__class__ }}"', "refused: '__class__': names starting with '_'"),
+        ('"{{ cycler.__init__.__globals__ }}"', "refused: '__globals__'"),
+        ('"{{ collab.upper() }}"', "refused: calls"),
+        ('"{{ collab | center(99) }}"', "refused: filter 'center' is not available"),
     ],
 )
 def test_template_names_are_checked_statically(tmp_path: Path, value: str, problem: str) -> None:
@@ -466,6 +472,42 @@ def test_files_that_are_not_scenarios(tmp_path: Path, text: str, problem: str) -
     line, message = only_problem(tmp_path, text)
     assert line in (1, 2)
     assert problem in message
+
+
+def test_paths_that_are_not_regular_files_are_reported_not_read(tmp_path: Path) -> None:
+    (tmp_path / "folder.yaml").mkdir()
+    with pytest.raises(ScenarioError, match=r"folder.yaml:1: not a regular file \(a directory\)"):
+        load_scenario(tmp_path / "folder.yaml")
+    with pytest.raises(ScenarioError, match=r"missing\.yaml:1: cannot read the file: No such file"):
+        load_scenario(tmp_path / "missing.yaml")
+
+
+@pytest.mark.timeout(30)  # reading a FIFO would wait for a writer forever
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_a_fifo_in_a_folder_is_reported_not_opened(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.yaml")
+    write(tmp_path, HEAD + CREATE, name="good.yaml")
+    scenarios, errors = load_scenarios([tmp_path])
+    assert [s.id for s in scenarios] == ["good"]
+    assert [(e.path.name, e.line, e.message) for e in errors] == [
+        ("pipe.yaml", 1, "not a regular file (a FIFO); a scenario is a *.yaml text file")
+    ]
+
+
+@pytest.mark.parametrize("libyaml", [True, False])
+def test_yaml_limits_hold_with_and_without_libyaml(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, libyaml: bool
+) -> None:
+    if not libyaml:
+        monkeypatch.setattr(yaml_events, "_CParser", None)  # as on a machine without PyYAML's C extension
+    bomb = "x0: &a0 [lol]\n" + "".join(f"x{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 11))
+    deep = "x: " + "[" * 50_000 + "]" * 50_000 + "\n"
+    assert only_problem(tmp_path, bomb + HEAD + CREATE)[0] == 5  # x4 and what came before: over 10,000 values
+    assert "once its aliases are expanded" in only_problem(tmp_path, bomb + HEAD + CREATE)[1]
+    assert only_problem(tmp_path, deep + HEAD + CREATE) == (
+        1,
+        "mappings and lists are nested more than 64 deep; a scenario needs far fewer (is a bracket left open?)",
+    )
 
 
 def test_all_problems_of_a_file_are_reported_and_load_scenario_raises_the_first(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from conformance.scenario.templating import (
     compile_tree,
     has_template,
     is_template,
+    referenced_actors,
     references,
     render,
 )
@@ -127,9 +128,9 @@ def test_compiling_is_cached_per_text() -> None:
 
 def test_references_for_load_time_checks() -> None:
     refs = references(
-        "{{ steps[1].x }}{{ accounts.member }}{{ accounts['outsider'] }}{{ collab|upper }}{{ steps[-2] }}{{ range(2) }}"
+        "{{ steps[1].x }}{{ accounts.member }}{{ accounts['outsider'] }}{{ collab|upper }}{{ steps[-2] }}{{ cycler }}"
     )
-    assert refs.names == {"steps", "accounts", "collab"}  # jinja's own globals (range) are not names
+    assert refs.names == {"steps", "accounts", "collab", "cycler"}  # no jinja globals: `cycler` is just a name
     assert refs.actors == {"member", "outsider"}
     assert refs.steps == {1, -2}
 
@@ -140,3 +141,90 @@ def test_is_template() -> None:
     assert is_template("{# c #}")
     assert not is_template('{"changes": [}')
     assert not is_template("a { b }")
+
+
+# --- the sandbox: templates come from untrusted files ------------------------------------------------------
+
+ESCAPE = "{{ cycler.__init__.__globals__.os.popen('id').read() }}"
+
+
+@pytest.mark.parametrize(
+    ("source", "problem"),
+    [
+        (ESCAPE, "calls"),
+        ("{{ run_id.upper() }}", "calls"),
+        ("{{ range(3) }}", "calls"),
+        ("{{ steps.__class__ }}", "'__class__': names starting with '_'"),
+        ("x-{{ steps[0].__class__.__mro__ }}", "names starting with '_'"),
+        ("{{ steps['__globals__'] }}", "'__globals__'"),
+        ("{{ steps[0].collaboration.createTime.mro }}", "'mro' is an interpreter internal"),
+        ("{{ steps | sort(attribute='__class__') }}", "'__class__'"),
+        ("{{ run_id | center(10) }}", "filter 'center' is not available"),
+        ("{{ run_id | attr('upper') }}", "filter 'attr' is not available"),
+        ("{{ run_id is callable }}", "test 'callable' is not available"),
+        ("{% for x in steps %}{{ x }}{% endfor %}", "{% for %} is not available"),
+        ("{% set x = 1 %}{{ x }}", "{% set %} is not available"),
+        ("{% include 'x' %}", "{% include %} is not available"),
+        ("{{ self }}", "'self' is jinja's own name"),
+    ],
+)
+def test_what_the_sandbox_does_not_offer_is_refused_when_parsed(source: str, problem: str) -> None:
+    with pytest.raises(TemplateError) as caught:
+        references(source)  # the loader's load-time check
+    assert "refused: " in str(caught.value)
+    assert problem in str(caught.value)
+    with pytest.raises(TemplateError, match="refused: "):
+        compile_string(source)  # and nothing compiles it later either
+
+
+@pytest.mark.parametrize(
+    ("source", "context", "problem"),
+    [
+        # A key known only from the data: jinja's sandbox refuses the attribute it falls back to.
+        ("{{ steps[0][name] }}", {"name": "__class__"}, "access to attribute '__class__'"),
+        ("id {{ steps[0][name] }}", {"name": "__init__"}, "access to attribute '__init__'"),
+        # The plain-lookup fast path applies the sandbox's attribute rule too (a code object's are internal).
+        ("{{ code.co_name }}", {"code": test_is_template.__code__}, "code.co_name is unsafe"),
+        ("x {{ code.co_name }}", {"code": test_is_template.__code__}, "code.co_name is unsafe"),
+        ("{{ run_id * n }}", {"n": 10**7}, "exceeds 1,000,000"),
+        ("{{ [1, 2] * n }}", {"n": 10**6}, "exceeds 1,000,000"),
+        ("{{ 2 ** n }}", {"n": 10**6}, "larger than 10000 bits"),
+        ("{{ '%999999999d' % n }}", {"n": 1}, "'%' formatting of text"),
+    ],
+)
+def test_what_only_the_data_reveals_is_refused_when_rendered(
+    source: str, context: dict[str, object], problem: str
+) -> None:
+    references(source)  # nothing to refuse when the file is loaded
+    with pytest.raises(TemplateError) as caught:
+        compile_string(source)({**CONTEXT, **context})
+    assert "refused by the template sandbox" in str(caught.value)
+    assert problem in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("source", "value"),
+    [
+        ("{{ 't' * 10241 }}", "t" * 10241),  # the library's largest repetition
+        ("{{ 2 ** 10 }}", 1024),
+        ("{{ count % 2 }}", 1),
+        ("{{ steps[0].collaboration.types | join(',') | lower }}", "add_member"),
+        ("{{ steps[0].collaboration.createTime.year }}", 2025),  # attributes of a value are fine
+        ("{{ steps[0].collaboration.id if count is odd else 'even' }}", "c-1"),
+        ("{{ steps[0].collaboration.missing | default('none') }}", "none"),
+    ],
+)
+def test_the_documented_language_still_works(source: str, value: object) -> None:
+    assert compile_string(source)(CONTEXT) == value
+
+
+def test_referenced_actors_reads_keys_values_and_matcher_arguments() -> None:
+    tree = [
+        {"{{ accounts.member }}": {"status": "PENDING"}},
+        "{{ accounts['member2'] }}-x",
+        ContainsMatcher([{"id": "{{ accounts.outsider }}"}]),
+        None,
+        "plain text",
+        "{{ accounts.__class__ }}",  # refused by the sandbox: names nothing
+    ]
+    assert referenced_actors(tree) == {"member", "member2", "outsider"}
