@@ -26,6 +26,7 @@ from botocore.model import Shape
 from conformance.fuzz.values import sample_string
 from conformance.model.patterns import compile_pattern
 from conformance.model.service import operation, operation_names
+from tests.model import ecmascript
 from tests.model.ecmascript import Answer, EcmaScriptOracle, require_node, transmissible
 
 SURROGATE_TAIL = r"\uD800\uDBFF-\uDC00\uDFFF"
@@ -186,3 +187,13 @@ def test_the_surrogate_tail_is_the_only_deliberate_departure(oracle: EcmaScriptO
     assert not outside, outside[:10]
     # Under Smithy's unanchored reading the two agree: only the anchored answer can differ.
     assert all(python.search == ecma.search for _, _, python, ecma in found)
+
+
+@pytest.mark.parametrize(("ci", "outcome"), [("1", pytest.fail.Exception), ("", pytest.skip.Exception)])
+def test_without_node_the_oracle_fails_in_ci_and_skips_elsewhere(
+    monkeypatch: pytest.MonkeyPatch, ci: str, outcome: type[BaseException]
+) -> None:
+    monkeypatch.setattr(ecmascript.shutil, "which", lambda name: None)
+    monkeypatch.setenv("CI", ci)
+    with pytest.raises(outcome, match=r"install nodejs \(apt-get install nodejs\)"):
+        require_node()
