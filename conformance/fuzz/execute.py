@@ -278,7 +278,9 @@ class _Session:
         if broken is None:
             opaque = any(name in variant.params for name in OPAQUE_MEMBERS)
             return judge_valid(variant.operation, result, opaque=opaque)
-        return judge_invalid(variant.operation, result, kind=broken.kind, path=broken.path, member=broken.member)
+        return judge_invalid(
+            variant.operation, result, kind=broken.kind, path=broken.path, member=broken.member, level=broken.level
+        )
 
     def _plan(self, variant: Variant, problems: list[Problem], at: int) -> Plan:
         setup = len(self.fixture.steps)

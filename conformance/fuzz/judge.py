@@ -107,22 +107,30 @@ def judge_valid(operation_name: str, result: CallResult, *, opaque: bool = False
     return problems + model_problems(operation_name, result)
 
 
-def judge_invalid(operation_name: str, result: CallResult, *, kind: str, path: str, member: str) -> list[Problem]:
-    """Problems of the answer to an input that breaks the constraint ``kind`` at ``path``."""
+def judge_invalid(
+    operation_name: str, result: CallResult, *, kind: str, path: str, member: str, level: Level = "model"
+) -> list[Problem]:
+    """Problems of the answer to an input that breaks the constraint ``kind`` at ``path``.
+
+    ``level`` is how firmly the input is invalid: ``inferred`` for a value that breaks its pattern only under the
+    anchored reading (Smithy's unanchored reading accepts it, SMITHY-C, A14), so accepting it is no model failure.
+    """
     broke = transport_problem(result)
     if broke is not None:
         return [broke]
     problems: list[Problem] = []
     status, code = result.status, result.error_code
     allowed = _DECODING_CODES if kind in DECODING_KINDS else _REFUSAL_CODES
+    source = "MODEL" if level == "model" else "SMITHY-C, A14"
     if code is None and 200 <= status < 300:
-        problems.append(
-            Problem("accepted-invalid", f"an input breaking {kind} at {path} was accepted (HTTP {status})", path=path)
-        )
+        message = f"an input breaking {kind} at {path} was accepted (HTTP {status})"
+        problems.append(Problem("accepted-invalid", message, level, source, path))
     elif status != 400 or code not in allowed:
         wanted = " or ".join(sorted(allowed))
         message = f"an input breaking {kind} at {path} must get 400 {wanted}, got HTTP {status} {code or ''}".rstrip()
-        problems.append(Problem("wrong-refusal", message, path=path))
+        # A server fault is one whatever reading the input is invalid under.
+        firm = level if status < 500 else "model"
+        problems.append(Problem("wrong-refusal", message, firm, "MODEL" if firm == "model" else source, path))
     elif code == "ValidationException":
         reason = _error_member(result, "reason")
         if reason is not None and reason != "FIELD_VALIDATION_FAILED":
