@@ -62,8 +62,8 @@ class Release:
     """Shape name → the ``min``/``max``/``pattern`` values it had before this release (None: it had none)."""
     retargeted: Mapping[tuple[str, str], str] = field(default_factory=dict)
     """``(structure shape, member)`` → the shape the member targeted before this release."""
-    member_spec_abilities: frozenset[str] = frozenset()
-    """Member abilities a change request's member specification may carry from this release (documented, A12)."""
+    add_member_abilities: frozenset[str] = frozenset()
+    """Member abilities a *new* member's specification (an ADD_MEMBER change) may carry from this release (A12)."""
 
 
 FIRST_MODEL = date(2023, 1, 12)
@@ -209,11 +209,12 @@ RELEASES: tuple[Release, ...] = (
         ),
         constraints={
             "AnalysisTemplateArn": {
-                "pattern": r"arn:aws:cleanrooms:[\w]{2}-[\w]{4,9}-[\d]:[\d]{12}:membership/[\d\w-]+/analysistemplate/[\d\w-]+"
+                "pattern": r"arn:aws:cleanrooms:[\w]{2}-[\w]{4,9}-[\d]:[\d]{12}:membership/[\d\w-]+"
+                r"/analysistemplate/[\d\w-]+"
             },
             "ProtectedJobWorkerComputeConfigurationNumberInteger": {"max": 128},
         },
-        member_spec_abilities=frozenset({"CAN_RECEIVE_RESULTS"}),
+        add_member_abilities=frozenset({"CAN_RECEIVE_RESULTS"}),
     ),
     Release(
         ML_AND_PAYER_CHANGES,
@@ -282,7 +283,8 @@ RELEASES: tuple[Release, ...] = (
             "CollaborationDescription": {"min": 1, "pattern": r"(?!\s*$)" + _TEXT_CLASS},
             "CustomMLMemberAbilities": {"min": 1},
             "BudgetedResourceArn": {
-                "pattern": r"arn:aws:[\w]+:[\w]{2}-[\w]{4,9}-[\d]:[\d]{12}:membership/[\d\w-]+/configuredtableassociation/[\d\w-]+"
+                "pattern": r"arn:aws:[\w]+:[\w]{2}-[\w]{4,9}-[\d]:[\d]{12}:membership/[\d\w-]+"
+                r"/configuredtableassociation/[\d\w-]+"
             },
             "WorkerComputeConfigurationNumberInteger": {"max": 400},
         },
@@ -302,7 +304,7 @@ RELEASES: tuple[Release, ...] = (
             ),
             "WorkerComputeType": frozenset({"CR.8X"}),
         },
-        member_spec_abilities=frozenset({"CAN_EXPORT_QUERY_ANALYSIS_LOG"}),
+        add_member_abilities=frozenset({"CAN_EXPORT_QUERY_ANALYSIS_LOG"}),
     ),
 )
 
@@ -389,14 +391,16 @@ class ModelAt:
         ]
         return min(caps) if caps else None
 
-    def member_spec_allows(self, ability: str) -> bool:
-        """Whether the documentation of ``at`` lets a member change specification carry ``ability`` (A12).
+    def add_member_allows(self, ability: str) -> bool:
+        """Whether the documentation of ``at`` lets a new member's change specification carry ``ability`` (A12).
 
-        CAN_QUERY and CAN_RUN_JOB are never allowed there; the others only from the release that allowed them.
+        CAN_QUERY and CAN_RUN_JOB are never allowed there; CAN_RECEIVE_RESULTS only from 2026-04-17 (the
+        grant to an existing member came with its change type on 2025-12-18); an ability added to the enum
+        later only from its release.
         """
         if ability in _NEVER_IN_MEMBER_SPECS:
             return False
-        return not any(ability in release.member_spec_abilities for release in _after(self.at))
+        return not any(ability in release.add_member_abilities for release in _after(self.at))
 
     @property
     def label(self) -> str:

@@ -148,10 +148,10 @@ def test_undated_changes_are_left_out_of_every_dated_model() -> None:
     assert UNDATED.date not in {release.date for release in RELEASES}
 
 
-def test_member_specs_allow_abilities_by_release() -> None:
-    assert not ModelAt(CHANGE_REQUESTS).member_spec_allows("CAN_RECEIVE_RESULTS")
-    assert ModelAt(RECEIVE_RESULTS_ALLOWED).member_spec_allows("CAN_RECEIVE_RESULTS")
-    assert not ModelAt(RECEIVE_RESULTS_ALLOWED).member_spec_allows("CAN_EXPORT_QUERY_ANALYSIS_LOG")
-    assert LATEST_MODEL.member_spec_allows("CAN_EXPORT_QUERY_ANALYSIS_LOG")
-    assert not LATEST_MODEL.member_spec_allows("CAN_QUERY")
-    assert not LATEST_MODEL.member_spec_allows("CAN_RUN_JOB")
+def test_new_member_specs_allow_abilities_by_release() -> None:
+    assert not ModelAt(CHANGE_REQUESTS).add_member_allows("CAN_RECEIVE_RESULTS")
+    assert ModelAt(RECEIVE_RESULTS_ALLOWED).add_member_allows("CAN_RECEIVE_RESULTS")
+    assert not ModelAt(RECEIVE_RESULTS_ALLOWED).add_member_allows("CAN_EXPORT_QUERY_ANALYSIS_LOG")
+    assert LATEST_MODEL.add_member_allows("CAN_EXPORT_QUERY_ANALYSIS_LOG")
+    assert not LATEST_MODEL.add_member_allows("CAN_QUERY")
+    assert not LATEST_MODEL.add_member_allows("CAN_RUN_JOB")
