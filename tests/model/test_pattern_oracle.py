@@ -24,6 +24,7 @@ import pytest
 from botocore.model import Shape
 
 from conformance.fuzz.values import sample_string
+from conformance.model.openapi import pattern_for_json_schema
 from conformance.model.patterns import compile_pattern
 from conformance.model.service import operation, operation_names
 from tests.model import ecmascript
@@ -197,3 +198,22 @@ def test_without_node_the_oracle_fails_in_ci_and_skips_elsewhere(
     monkeypatch.setenv("CI", ci)
     with pytest.raises(outcome, match=r"install nodejs \(apt-get install nodejs\)"):
         require_node()
+
+
+def test_the_openapi_patterns_read_the_same_in_ecmascript(oracle: EcmaScriptOracle) -> None:
+    """The OpenAPI document's patterns (JSON Schema: ECMA-262, unanchored ``test``) keep both readings in Node.
+
+    Strings with a lone surrogate are left out: no UTF-8 body carries one, and the document's negated
+    "XML character" classes do not list them (see :func:`~conformance.model.openapi.pattern_for_json_schema`).
+    """
+    questions: list[tuple[str, str]] = []
+    expected: list[bool] = []
+    for pattern in model_patterns():
+        smithy, anchored = pattern_for_json_schema(pattern, anchored=False), pattern_for_json_schema(pattern)
+        for text in (t for t in strings_for(pattern) if not any(0xD800 <= ord(c) <= 0xDFFF for c in t)):
+            python = python_answer(pattern, text)
+            questions += [(smithy, text), (anchored, text)]
+            expected += [python.search, python.full]
+    found = [answer.search for answer in oracle.ask(questions)]
+    wrong = [(q, e) for q, e, f in zip(questions, expected, found, strict=True) if e != f]
+    assert not wrong, wrong[:10]
