@@ -175,7 +175,9 @@ def build_machine(shared: _Shared) -> type[RuleBasedStateMachine]:
         )
         def create(self, invited: tuple[str, ...], auto: list[str], joined: tuple[str, ...]) -> None:
             params = _create_params(invited, auto, at)
-            self.model = SpecModel.created("creator", invited, auto, ["CAN_QUERY", "CAN_RECEIVE_RESULTS"], at=at)
+            abilities = ["CAN_QUERY", "CAN_RECEIVE_RESULTS"]
+            ml = "creatorMLMemberAbilities" in params
+            self.model = SpecModel.created("creator", invited, auto, abilities, at=at, ml=ml)
             expect = {"collaboration": {"creatorAccountId": _account("creator"), "memberStatus": "INVITED"}}
             evidence = Evidence("inferred", "MODEL, UG-MANAGE")
             result = self._call(

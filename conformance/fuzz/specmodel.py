@@ -149,12 +149,17 @@ class SpecModel:
         abilities: Sequence[str],
         *,
         at: ModelAt = LATEST_MODEL,
+        ml: bool = True,
     ) -> SpecModel:
-        """§7: the creator's row and one INVITED row per invitee; the creator is INVITED until it joins."""
+        """§7: the creator's row and one INVITED row per invitee; the creator is INVITED until it joins.
+
+        ``ml``: whether the rows were given (empty) ML ability lists; before 2026-06-30 an empty list was refused,
+        so none is sent and none comes back.
+        """
         model = cls(creator, auto_types=list(auto_types), at=at)
-        model.members[creator] = Member("INVITED", set(abilities), set(), frozenset({"queryCompute"}))
+        model.members[creator] = Member("INVITED", set(abilities), set() if ml else None, frozenset({"queryCompute"}))
         for actor in invited:
-            model.members[actor] = Member("INVITED", set(), set(), frozenset())
+            model.members[actor] = Member("INVITED", set(), set() if ml else None, frozenset())
         return model
 
     def invited(self) -> list[str]:
