@@ -48,7 +48,7 @@ class Campaign:
         operations: Sequence[str] | None = None,
         at: ModelAt = LATEST_MODEL,
     ) -> None:
-        self.runner = Runner(target, accounts)
+        self.runner = Runner(target, accounts, at=at)
         self.at = at
         """The release whose model every check generates from (``--api-version``; default the installed model)."""
         self.region = region

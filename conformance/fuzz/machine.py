@@ -413,7 +413,7 @@ def build_machine(shared: _Shared) -> type[RuleBasedStateMachine]:
                 Problem("model-mismatch", f"{step.name}: {m} ({reason})", evidence.level, evidence.source)
                 for m in found
             ]
-            problems += model_problems(step.operation, result)
+            problems += model_problems(step.operation, result, at=at)
             if problems:
                 self.trace.problems = problems
                 self._fail("; ".join(str(p) for p in problems))

@@ -78,9 +78,10 @@ def check_output(
 
     At an older release a member that was optional then is not required, and a member added since is unknown:
     no output member added after 2025-09-03 is required today, but one that became required later
-    (``ProtectedJobParameters.analysisTemplateArn``) was optional before.
+    (``ProtectedJobParameters.analysisTemplateArn``) was optional before. An operation the release did not have
+    is checked against the installed model.
     """
-    shape = at.operation(operation_name).output_shape
+    shape = (at if at.has_operation(operation_name) else LATEST_MODEL).operation(operation_name).output_shape
     if shape is None:
         extra = [key for key in value if wire or key != "ResponseMetadata"]
         return [_unknown(key, f"{operation_name} has no output") for key in extra]

@@ -20,6 +20,7 @@ from conformance.model.releases import (
     NotYetReleasedError,
 )
 from conformance.model.service import UnknownOperationError, operation, operation_names, service_model
+from conformance.model.shapecheck import check_input, check_output
 
 
 def test_releases_are_in_date_order_and_end_at_latest() -> None:
@@ -155,3 +156,23 @@ def test_new_member_specs_allow_abilities_by_release() -> None:
     assert LATEST_MODEL.add_member_allows("CAN_EXPORT_QUERY_ANALYSIS_LOG")
     assert not LATEST_MODEL.add_member_allows("CAN_QUERY")
     assert not LATEST_MODEL.add_member_allows("CAN_RUN_JOB")
+
+
+def test_the_shape_checker_judges_by_the_release() -> None:
+    """A member optional then is not required; an enum value added since is no value; a later member is unknown."""
+    job = {"protectedJob": {"id": "j", "membershipId": "m", "membershipArn": "a", "createTime": 1_700_000_000}}
+    job["protectedJob"] |= {"jobParameters": {}, "status": "SUCCESS"}
+    before = ModelAt(date(2025, 11, 30))
+    missing = {v.path for v in check_output("GetProtectedJob", job, wire=True)}
+    assert "protectedJob.jobParameters.analysisTemplateArn" in missing
+    assert "protectedJob.jobParameters.analysisTemplateArn" not in {
+        v.path for v in check_output("GetProtectedJob", job, wire=True, at=before)
+    }
+    params = {"name": "n", "members": [], "creatorMemberAbilities": [], "creatorDisplayName": "c"}
+    params |= {"queryLogStatus": "DISABLED", "autoApprovedChangeRequestTypes": ["GRANT_RECEIVE_RESULTS_ABILITY"]}
+    at_first = {(v.path, v.kind.value) for v in check_input("CreateCollaboration", params, at=ModelAt(CHANGE_REQUESTS))}
+    assert ("description", "missing-required") in at_first
+    assert ("autoApprovedChangeRequestTypes[0]", "enum") in at_first
+    assert check_input("CreateCollaboration", params) == []
+    # An operation the release did not have: its answer is checked against the installed model.
+    assert check_output("UpdateCollaborationChangeRequest", {}, wire=True, at=ModelAt(CHANGE_REQUESTS))
