@@ -29,7 +29,7 @@ from botocore.model import Shape
 
 from conformance.model.patterns import compile_pattern, pattern_verdict
 from conformance.model.releases import LATEST_MODEL, ModelAt
-from conformance.model.service import service_model
+from conformance.model.service import operation, service_model
 from conformance.model.violations import Evidence, Violation, ViolationKind
 
 __all__ = ["check_error_body", "check_input", "check_output", "check_shape"]
@@ -74,18 +74,26 @@ def check_shape(shape: Shape, value: object, *, wire: bool, path: str = "") -> l
 def check_output(
     operation_name: str, value: Mapping[str, object], *, wire: bool, at: ModelAt = LATEST_MODEL
 ) -> list[Violation]:
-    """Every way an operation's response (body JSON or parsed dict) breaks its output shape (as of ``at``).
+    """Every way an operation's response (body JSON or parsed dict) breaks its output shape.
 
-    At an older release a member that was optional then is not required, and a member added since is unknown:
-    no output member added after 2025-09-03 is required today, but one that became required later
-    (``ProtectedJobParameters.analysisTemplateArn``) was optional before. An operation the release did not have
-    is checked against the installed model.
+    At an older release (``at``, ``--api-version``) a response must conform to the model of that release *or* to
+    the installed one, whichever allows more: only a violation under both is reported. A member that was optional
+    then is not required (no output member added after 2025-09-03 is required today, but
+    ``ProtectedJobParameters.analysisTemplateArn`` became required later), and a member or enum value that came
+    later is no fault of an implementation that already returns it.
     """
-    shape = (at if at.has_operation(operation_name) else LATEST_MODEL).operation(operation_name).output_shape
+    shape = operation(operation_name).output_shape
     if shape is None:
         extra = [key for key in value if wire or key != "ResponseMetadata"]
         return [_unknown(key, f"{operation_name} has no output") for key in extra]
-    return check_shape(shape, dict(value), wire=wire)
+    found = check_shape(shape, dict(value), wire=wire)
+    if not found or at == LATEST_MODEL or not at.has_operation(operation_name):
+        return found
+    then = at.operation(operation_name).output_shape
+    if then is None:
+        return found
+    also_then = {(v.path, v.kind) for v in check_shape(then, dict(value), wire=wire)}
+    return [v for v in found if (v.path, v.kind) in also_then]
 
 
 def check_input(operation_name: str, params: Mapping[str, object], *, at: ModelAt = LATEST_MODEL) -> list[Violation]:

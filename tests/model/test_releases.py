@@ -176,3 +176,31 @@ def test_the_shape_checker_judges_by_the_release() -> None:
     assert check_input("CreateCollaboration", params) == []
     # An operation the release did not have: its answer is checked against the installed model.
     assert check_output("UpdateCollaborationChangeRequest", {}, wire=True, at=ModelAt(CHANGE_REQUESTS))
+
+
+def test_an_older_release_accepts_a_response_either_model_allows() -> None:
+    """What came later (approvals, a later enum value) is no fault; what no model allows still is."""
+    request = {
+        "id": "00000000-0000-4000-8000-000000000001",
+        "collaborationId": "00000000-0000-4000-8000-000000000002",
+        "createTime": 1_700_000_000,
+        "updateTime": 1_700_000_000,
+        "status": "PENDING",
+        "isAutoApproved": False,
+        "changes": [
+            {
+                "specificationType": "MEMBER",
+                "specification": {"member": {"accountId": "1" * 12, "memberAbilities": []}},
+                "types": ["ADD_MEMBER"],
+            }
+        ],
+        "approvals": {"111111111111": {"status": "PENDING"}},
+    }
+    at = ModelAt(CHANGE_REQUESTS)
+    body = {"collaborationChangeRequest": request}
+    assert check_output("GetCollaborationChangeRequest", body, wire=True, at=at) == []
+    assert [v.path for v in check_output("GetCollaborationChangeRequest", body, wire=True)] == []
+    wrong = {"collaborationChangeRequest": {**request, "status": "NOPE"}}
+    assert [v.path for v in check_output("GetCollaborationChangeRequest", wrong, wire=True, at=at)] == [
+        "collaborationChangeRequest.status"
+    ]
