@@ -327,7 +327,7 @@ def _core_at(seed: OperationSeed, shape: Shape, at: ModelAt) -> OperationSeed:
     baselines: list[Baseline] = []
     for baseline in seed.baselines:
         params = _semantic(baseline.params, at)
-        adapted = _adapt(params, shape, _semantic(full, at), at)
+        adapted = _adapt(params, shape, _semantic(full, at))
         if adapted is _GONE:
             continue
         if all(adapted != kept.params for kept in baselines):  # "full" may shrink to "required"
@@ -355,8 +355,8 @@ def _new_member_abilities(change: Mapping[str, Any], at: ModelAt) -> Mapping[str
     return {**change, "specification": {"member": {**member, "memberAbilities": abilities}}}
 
 
-def _adapt(value: Any, shape: Shape, borrow: Any, at: ModelAt) -> Any:
-    """``value`` as the model of ``at`` has it (``shape`` is that model's), or :data:`_GONE`.
+def _adapt(value: Any, shape: Shape, borrow: Any) -> Any:
+    """``value`` as the model of a release has it (``shape`` is that model's), or :data:`_GONE`.
 
     Members the release did not have are left out; members it required but the value lacks (they became
     optional later) are taken from ``borrow`` (the full baseline at the same place) or built.
@@ -374,7 +374,7 @@ def _adapt(value: Any, shape: Shape, borrow: Any, at: ModelAt) -> Any:
             if member is None:
                 continue
             lent = borrow.get(name) if isinstance(borrow, dict) else None
-            adapted = _adapt(item, member, lent, at)
+            adapted = _adapt(item, member, lent)
             if adapted is _GONE:
                 if union or name in shape.required_members:
                     return _GONE
@@ -384,17 +384,17 @@ def _adapt(value: Any, shape: Shape, borrow: Any, at: ModelAt) -> Any:
             if name not in out and not union:
                 lent = borrow.get(name) if isinstance(borrow, dict) else None
                 out[name] = (
-                    _adapt(lent, shape.members[name], None, at)
+                    _adapt(lent, shape.members[name], None)
                     if lent is not None
                     else minimal_value(shape.members[name], ID_REFS)
                 )
         return out
     if kind == "list" and isinstance(value, list):
-        items = [item for item in (_adapt(item, shape.member, None, at) for item in value) if item is not _GONE]
+        items = [item for item in (_adapt(item, shape.member, None) for item in value) if item is not _GONE]
         low = shape.metadata.get("min")
         return _GONE if low is not None and len(items) < int(low) else items
     if kind == "map" and isinstance(value, dict):
-        entries = {key: _adapt(item, shape.value, None, at) for key, item in value.items()}
+        entries = {key: _adapt(item, shape.value, None) for key, item in value.items()}
         return {key: item for key, item in entries.items() if item is not _GONE}
     if kind == "string" and shape.enum and value not in shape.enum:
         return _GONE

@@ -10,6 +10,7 @@ required must be sent. The checks are then run against an emulator whose input v
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from datetime import date
 from functools import partial
 from typing import Any
 
@@ -23,14 +24,14 @@ from conformance.fuzz.catalogue import STRATEGIES
 from conformance.fuzz.execute import Variant
 from conformance.fuzz.machine import UPDATE, run_machine
 from conformance.fuzz.profiles import budget, hypothesis_settings
-from conformance.fuzz.refs import Ref
+from conformance.fuzz.refs import Ref, placeholders
 from conformance.fuzz.schemathesis_run import Signing, run_schemathesis
 from conformance.fuzz.seeds import CORE_OPERATIONS, seed_for
 from conformance.fuzz.strategies import invalid_variant, valid_variant
 from conformance.fuzz.systematic import generate
 from conformance.model.exchange import CallResult
 from conformance.model.openapi import document
-from conformance.model.releases import CHANGE_REQUESTS, ModelAt
+from conformance.model.releases import CHANGE_REQUESTS, RELEASE_DATES, ModelAt
 from conformance.model.service import operation
 from conformance.model.shapecheck import check_input
 from conformance.reference import validation
@@ -261,3 +262,13 @@ def test_the_default_is_the_installed_model() -> None:
     name = "CreateCollaborationChangeRequest"
     assert generate("enum", name).variants == generate("enum", name, ModelAt(None)).variants
     assert generate("enum", name).variants != generate("enum", name, OLD).variants
+
+
+@pytest.mark.parametrize("day", sorted(RELEASE_DATES), ids=str)
+def test_every_seed_is_valid_at_every_release(day: date) -> None:
+    at = ModelAt(day)
+    for name in at.operation_names():
+        for baseline in seed_for(name, at).baselines:
+            params = placeholders(dict(baseline.params))
+            assert check_input(name, params, at=at) == [], (name, baseline.name)
+            assert not list(later_things(baseline.params, operation(name).input_shape, at)), (name, baseline.name)
