@@ -83,7 +83,12 @@ def _parser() -> argparse.ArgumentParser:
         "Options after the name go to the benchmark (--help lists them).",
     )
     bench.add_argument("name", nargs="?", default=None, help="one benchmark (default: all, one after another)")
-    sub.add_parser("openapi", help="print the OpenAPI 3.1 document derived from the botocore service model")
+    openapi = sub.add_parser("openapi", help="print the OpenAPI 3.1 document derived from the botocore service model")
+    openapi.add_argument(
+        "--api-version",
+        default=None,
+        help="the model as it was at this SDK release (YYYY-MM-DD, e.g. 2025-09-03; default: the installed model)",
+    )
     sub.add_parser("defects", help="list the named defects the reference emulator can simulate")
     sub.add_parser("scenarios", help="list the built-in scenarios (id, since, title)")
 
@@ -212,8 +217,15 @@ def _bench(args: argparse.Namespace, rest: list[str]) -> int:
 
 def _openapi(args: argparse.Namespace, rest: list[str]) -> int:
     from conformance.model.openapi import dumps
+    from conformance.model.releases import ModelAt
+    from conformance.scenario.versions import parse_api_version
 
-    sys.stdout.write(dumps() + "\n")
+    try:
+        at = ModelAt(parse_api_version(args.api_version) if args.api_version else None)
+    except ValueError as exc:
+        print(f"cleanrooms-conformance openapi: --api-version: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    sys.stdout.write(dumps(at=at) + "\n")
     return EXIT_OK
 
 

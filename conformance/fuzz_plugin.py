@@ -324,6 +324,7 @@ def _campaign(item: FuzzItem, target: RunningTarget) -> Campaign:
     found = state.campaigns.get(id(target))
     if found is None:
         from conformance.fuzz.campaign import Campaign
+        from conformance.model.releases import ModelAt
 
         session = item.config.stash[plugin.SESSION]
         reproducers = session.report_dir / "reproducers" if session.report_dir is not None else None
@@ -333,6 +334,7 @@ def _campaign(item: FuzzItem, target: RunningTarget) -> Campaign:
             region=target.spec.region,
             reproducers=reproducers,
             operations=item.config.option.fuzz_operation or None,
+            at=ModelAt(session.api_version),  # --api-version: generate from the model of that release
         )
         state.campaigns[id(target)] = found
     return found
@@ -423,7 +425,9 @@ def _differential(item: FuzzItem, target: RunningTarget) -> list[Tally]:
     tallies = []
     for op in both:
         variants = [
-            v for strategy in ("boundary", "enum", "optionals", "negative") for v in generate(strategy, op).variants
+            v
+            for strategy in ("boundary", "enum", "optionals", "negative")
+            for v in generate(strategy, op, first.at).variants
         ]
         tallies.append(differential.compare(first, second, op, variants, _normaliser, names=names))
     return tallies

@@ -1,9 +1,9 @@
 """Fuzzing one target: which operations it implements (found once), and the named checks run over them.
 
 A :class:`Campaign` owns the :class:`~conformance.fuzz.execute.Runner` (one fixture pool per target and
-process), decides the operation set (every model operation the target answers, minus those it does not
-implement), runs strategies and turns outcomes into :class:`~conformance.fuzz.results.Tally` values, writing a
-reproducer for the first few findings of each.
+process), decides the operation set (every operation of the model at the selected release that the target
+answers, minus those it does not implement), runs strategies and turns outcomes into
+:class:`~conformance.fuzz.results.Tally` values, writing a reproducer for the first few findings of each.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from conformance.fuzz.refs import UnboundRef, placeholders, resolve
 from conformance.fuzz.results import Finding, Tally, outcome_of
 from conformance.fuzz.seeds import CORE_OPERATIONS, seed_for
 from conformance.fuzz.systematic import generate
-from conformance.model.service import operation_names
+from conformance.model.releases import LATEST_MODEL, ModelAt
 from conformance.targets.errors import RequestBuildError
 
 #: Findings per tally that get a reproducer (and are kept in the report).
@@ -46,8 +46,11 @@ class Campaign:
         region: str,
         reproducers: Path | None = None,
         operations: Sequence[str] | None = None,
+        at: ModelAt = LATEST_MODEL,
     ) -> None:
-        self.runner = Runner(target, accounts)
+        self.runner = Runner(target, accounts, at=at)
+        self.at = at
+        """The release whose model every check generates from (``--api-version``; default the installed model)."""
         self.region = region
         self.reproducers = reproducers
         self.wanted = tuple(operations) if operations else None
@@ -67,10 +70,13 @@ class Campaign:
     def support(self) -> Support:
         """Probe every (wanted) model operation once with its baseline; cached for the campaign."""
         if self._support is None:
-            names = self.wanted or operation_names()
+            names = self.wanted or self.at.operation_names()
             implemented: list[str] = []
             unsupported: dict[str, str] = {}
             for name in names:
+                if not self.at.has_operation(name):
+                    unsupported[name] = f"{name} is not in the model at {self.at.label} (--api-version)"
+                    continue
                 reason = self._probe(name)
                 if reason is None:
                     implemented.append(name)
@@ -80,7 +86,7 @@ class Campaign:
         return self._support
 
     def _probe(self, name: str) -> str | None:
-        seed = seed_for(name)
+        seed = seed_for(name, self.at)
         pool = self.runner.pool
         fixture = pool.acquire()
         try:
@@ -116,7 +122,7 @@ class Campaign:
         """One tally per operation for a systematic strategy."""
         tallies = []
         for name in operations if operations is not None else self.operations():
-            generated = generate(strategy, name)
+            generated = generate(strategy, name, self.at)
             tally = self.run_variants(strategy, name, generated.variants)
             tallies.append(_with(tally, dropped=len(generated.dropped)))
         return tallies

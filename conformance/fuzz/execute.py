@@ -24,6 +24,7 @@ from conformance.fuzz.refs import UnboundRef, refs_in, resolve
 from conformance.fuzz.seeds import OPAQUE_MEMBERS, seed_for
 from conformance.model.common_errors import is_known_error
 from conformance.model.exchange import CallResult
+from conformance.model.releases import LATEST_MODEL, ModelAt
 from conformance.model.service import operation
 
 Status = Literal["pass", "fail", "skip", "error"]
@@ -93,8 +94,10 @@ class Outcome:
 class Runner:
     """Runs variants against one target, lending fixtures from one pool."""
 
-    def __init__(self, target: Target, accounts: Mapping[str, str]) -> None:
+    def __init__(self, target: Target, accounts: Mapping[str, str], *, at: ModelAt = LATEST_MODEL) -> None:
         self.target = target
+        self.at = at
+        """The release whose output shapes the answers are checked against (``--api-version``)."""
         self.pool = FixturePool(self._setup_call, accounts)
         self.generation = 0
         """Bumped by every call that may have changed state; witness reads of one generation are reused."""
@@ -158,7 +161,7 @@ class _Session:
         at = self._record(_call_step(variant, result, ()), _body(result))
         self.shown.append(at)
         if result.transport_error is not None:
-            problems = judge_valid(variant.operation, result)
+            problems = judge_valid(variant.operation, result, at=self.runner.at)
             self.runner.pool.release(self.fixture, clean=False)
             self.steps[at] = _call_step(variant, result, problems)
             plan = self._plan(variant, problems, at)
@@ -277,8 +280,16 @@ class _Session:
         broken = variant.broken
         if broken is None:
             opaque = any(name in variant.params for name in OPAQUE_MEMBERS)
-            return judge_valid(variant.operation, result, opaque=opaque)
-        return judge_invalid(variant.operation, result, kind=broken.kind, path=broken.path, member=broken.member)
+            return judge_valid(variant.operation, result, opaque=opaque, at=self.runner.at)
+        return judge_invalid(
+            variant.operation,
+            result,
+            kind=broken.kind,
+            path=broken.path,
+            member=broken.member,
+            level=broken.level,
+            at=self.runner.at,
+        )
 
     def _plan(self, variant: Variant, problems: list[Problem], at: int) -> Plan:
         setup = len(self.fixture.steps)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from conformance.model.exchange import CallResult
+from conformance.model.releases import LATEST_MODEL, ModelAt
 from conformance.model.shapecheck import check_output
 from conformance.model.violations import ViolationKind
 from conformance.model.wire import check_wire
@@ -56,8 +57,8 @@ def unsupported_reason(result: CallResult) -> str | None:
     return wire_unsupported_reason(result.status, result.error_code, headers, body)
 
 
-def model_problems(operation_name: str, result: CallResult) -> list[Problem]:
-    """The wire and output-shape rules, on the raw exchange (as the scenario runner checks every step)."""
+def model_problems(operation_name: str, result: CallResult, *, at: ModelAt = LATEST_MODEL) -> list[Problem]:
+    """The wire and output-shape rules (of the model at ``at``), on the raw exchange (as the scenario runner does)."""
     exchange = result.exchange
     if exchange is None or not exchange.status:
         return []
@@ -71,7 +72,7 @@ def model_problems(operation_name: str, result: CallResult) -> list[Problem]:
             seen = {p.message for p in problems}
             problems += [
                 Problem("shape", v.message, _level(v.evidence), "MODEL", v.path)
-                for v in check_output(operation_name, document, wire=True)
+                for v in check_output(operation_name, document, wire=True, at=at)
                 if v.message not in seen
             ]
     return problems
@@ -86,7 +87,9 @@ def transport_problem(result: CallResult) -> Problem | None:
     return Problem("transport", result.transport_error)
 
 
-def judge_valid(operation_name: str, result: CallResult, *, opaque: bool = False) -> list[Problem]:
+def judge_valid(
+    operation_name: str, result: CallResult, *, opaque: bool = False, at: ModelAt = LATEST_MODEL
+) -> list[Problem]:
     """Problems of the answer to a valid input; ``opaque`` when it carries a made-up server token (A15)."""
     broke = transport_problem(result)
     if broke is not None:
@@ -104,25 +107,40 @@ def judge_valid(operation_name: str, result: CallResult, *, opaque: bool = False
                 f"{_error_member(result, 'message') or ''}".rstrip(": ")
             )
             problems.append(Problem("rejected-valid", message, "inferred", "MODEL"))
-    return problems + model_problems(operation_name, result)
+    return problems + model_problems(operation_name, result, at=at)
 
 
-def judge_invalid(operation_name: str, result: CallResult, *, kind: str, path: str, member: str) -> list[Problem]:
-    """Problems of the answer to an input that breaks the constraint ``kind`` at ``path``."""
+def judge_invalid(
+    operation_name: str,
+    result: CallResult,
+    *,
+    kind: str,
+    path: str,
+    member: str,
+    level: Level = "model",
+    at: ModelAt = LATEST_MODEL,
+) -> list[Problem]:
+    """Problems of the answer to an input that breaks the constraint ``kind`` at ``path``.
+
+    ``level`` is how firmly the input is invalid: ``inferred`` for a value that breaks its pattern only under the
+    anchored reading (Smithy's unanchored reading accepts it, SMITHY-C, A14), so accepting it is no model failure.
+    """
     broke = transport_problem(result)
     if broke is not None:
         return [broke]
     problems: list[Problem] = []
     status, code = result.status, result.error_code
     allowed = _DECODING_CODES if kind in DECODING_KINDS else _REFUSAL_CODES
+    source = "MODEL" if level == "model" else "SMITHY-C, A14"
     if code is None and 200 <= status < 300:
-        problems.append(
-            Problem("accepted-invalid", f"an input breaking {kind} at {path} was accepted (HTTP {status})", path=path)
-        )
+        message = f"an input breaking {kind} at {path} was accepted (HTTP {status})"
+        problems.append(Problem("accepted-invalid", message, level, source, path))
     elif status != 400 or code not in allowed:
         wanted = " or ".join(sorted(allowed))
         message = f"an input breaking {kind} at {path} must get 400 {wanted}, got HTTP {status} {code or ''}".rstrip()
-        problems.append(Problem("wrong-refusal", message, path=path))
+        # A server fault is one whatever reading the input is invalid under.
+        firm = level if status < 500 else "model"
+        problems.append(Problem("wrong-refusal", message, firm, "MODEL" if firm == "model" else source, path))
     elif code == "ValidationException":
         reason = _error_member(result, "reason")
         if reason is not None and reason != "FIELD_VALIDATION_FAILED":
@@ -133,7 +151,7 @@ def judge_invalid(operation_name: str, result: CallResult, *, kind: str, path: s
         elif member and not _names(result, member):
             message = f"the ValidationException for {kind} at {path} names no field {member!r} (fieldList or message)"
             problems.append(Problem("field-not-named", message, "inferred", "MODEL, A13", path))
-    return problems + model_problems(operation_name, result)
+    return problems + model_problems(operation_name, result, at=at)
 
 
 def _names(result: CallResult, member: str) -> bool:

@@ -8,6 +8,11 @@ member's status and abilities, and the change-request list (contents, statuses, 
 
 Each call and failed read is recorded as a reproducer step whose expectation is the model's prediction, so the
 minimal failing program that Hypothesis shrinks to is written as a scenario that fails the same way.
+
+The machine speaks the API of the campaign's release (``--api-version``): before 2025-12-18 it has no votes,
+cancels or commits (no UpdateCollaborationChangeRequest) and expects no ``approvals``; change specifications,
+auto-approvable types and abilities are those of the release, and CreateCollaboration carries what that release
+required (a ``description`` before 2026-06-30, no empty ML ability lists before then).
 """
 
 from __future__ import annotations
@@ -40,11 +45,14 @@ from conformance.fuzz.specmodel import (
     SpecModel,
 )
 from conformance.model.exchange import CallResult
+from conformance.model.releases import ModelAt
 
 NAME = "stateful"
 CHECK = "change-requests"
 ACTORS = ("creator", "member", "member2", "outsider")
-#: Operations the machine needs; without them it is UNSUPPORTED.
+UPDATE = "UpdateCollaborationChangeRequest"
+#: Operations the machine needs (UpdateCollaborationChangeRequest only from the release that has it); without them
+#: it is UNSUPPORTED.
 NEEDS = (
     "CreateCollaboration",
     "CreateMembership",
@@ -52,7 +60,6 @@ NEEDS = (
     "GetCollaboration",
     "CreateCollaborationChangeRequest",
     "ListCollaborationChangeRequests",
-    "UpdateCollaborationChangeRequest",
 )
 _NEWCOMER = "newcomer"
 _CALLERS = st.sampled_from(["creator", "creator", "member", "member2", "outsider"])
@@ -86,27 +93,67 @@ class _Shared:
     last: Trace | None = None
 
 
-def _changes() -> st.SearchStrategy[list[ChangeSpec]]:
-    abilities = st.lists(st.sampled_from((*SPEC_ABILITIES, "CAN_QUERY")), unique=True, max_size=2).map(tuple)
+def _auto_approvable(at: ModelAt) -> tuple[str, ...]:
+    return at.enum_values("AutoApprovedChangeType", AUTO_APPROVABLE)
+
+
+def _changes(at: ModelAt) -> st.SearchStrategy[list[ChangeSpec]]:
+    """Change specifications of the release: its abilities and MEMBER spec members, COLLABORATION from 2025-12-18."""
+    spec = "MemberChangeSpecification"
+    abilities = at.enum_values("MemberAbility", (*SPEC_ABILITIES, "CAN_QUERY"))
+    ml = st.lists(st.sampled_from(ML_ABILITIES), unique=True).map(tuple)
     member = st.builds(
         ChangeSpec,
         kind=st.just("MEMBER"),
         account=st.sampled_from(["outsider", _NEWCOMER, "member", "member2", "creator"]),
-        abilities=abilities,
-        ml=st.none() | st.lists(st.sampled_from(ML_ABILITIES), unique=True).map(tuple),
-        payer=st.none() | st.booleans(),
+        abilities=st.lists(st.sampled_from(abilities), unique=True, max_size=2).map(tuple),
+        ml=st.none() | ml if at.has_member(spec, "mlMemberAbilities") else st.none(),
+        payer=st.none() | st.booleans() if at.has_member(spec, "paymentConfiguration") else st.none(),
         display_name=st.sampled_from([True, True, True, False]),
     )
+    if "COLLABORATION" not in at.enum_values("ChangeSpecificationType", ("MEMBER", "COLLABORATION")):
+        return st.lists(member, min_size=1, max_size=3)
     collaboration = st.builds(
         ChangeSpec,
         kind=st.just("COLLABORATION"),
-        auto_types=st.lists(st.sampled_from(AUTO_APPROVABLE), unique=True, max_size=3).map(tuple),
+        auto_types=st.lists(st.sampled_from(_auto_approvable(at)), unique=True, max_size=3).map(tuple),
     )
     return st.lists(st.one_of(member, collaboration), min_size=1, max_size=3)
 
 
+def _create_params(invited: tuple[str, ...], auto: list[str], at: ModelAt) -> dict[str, Any]:
+    """CreateCollaboration as the release takes it (its required members, its ML ability list minimum)."""
+    empty_ml = not at.service_model().shape_for("CustomMLMemberAbilities").metadata.get("min")
+    ml: dict[str, Any] = {"mlMemberAbilities": {"customMLMemberAbilities": []}} if empty_ml else {}
+    params: dict[str, Any] = {
+        "name": "fuzz-stateful",
+        "members": [
+            {
+                "accountId": _account(actor),
+                "memberAbilities": [],
+                **ml,
+                "displayName": actor,
+                "paymentConfiguration": {"queryCompute": {"isResponsible": False}},
+            }
+            for actor in invited
+        ],
+        "creatorMemberAbilities": ["CAN_QUERY", "CAN_RECEIVE_RESULTS"],
+        **({"creatorMLMemberAbilities": ml["mlMemberAbilities"]} if ml else {}),
+        "creatorDisplayName": "creator",
+        "creatorPaymentConfiguration": {"queryCompute": {"isResponsible": True}},
+        "queryLogStatus": "DISABLED",
+        "autoApprovedChangeRequestTypes": auto,
+    }
+    if at.is_required("CreateCollaborationInput", "description", required_now=False):
+        params["description"] = "made by the stateful fuzzer"
+    return params
+
+
 def build_machine(shared: _Shared) -> type[RuleBasedStateMachine]:
-    """A machine class bound to one campaign (the target and its accounts)."""
+    """A machine class bound to one campaign (the target, its accounts and its release)."""
+    at = shared.campaign.at
+    votes = at.has_operation(UPDATE)
+    approvals = at.has_member("CollaborationChangeRequest", "approvals")
 
     class ChangeRequestMachine(RuleBasedStateMachine):
         def __init__(self) -> None:
@@ -123,30 +170,14 @@ def build_machine(shared: _Shared) -> type[RuleBasedStateMachine]:
 
         @initialize(
             invited=st.sampled_from([("member", "member2"), ("member",)]),
-            auto=st.lists(st.sampled_from(AUTO_APPROVABLE), unique=True, max_size=3),
+            auto=st.lists(st.sampled_from(_auto_approvable(at)), unique=True, max_size=3),
             joined=st.sampled_from(_JOINS),
         )
         def create(self, invited: tuple[str, ...], auto: list[str], joined: tuple[str, ...]) -> None:
-            params = {
-                "name": "fuzz-stateful",
-                "members": [
-                    {
-                        "accountId": _account(actor),
-                        "memberAbilities": [],
-                        "mlMemberAbilities": {"customMLMemberAbilities": []},
-                        "displayName": actor,
-                        "paymentConfiguration": {"queryCompute": {"isResponsible": False}},
-                    }
-                    for actor in invited
-                ],
-                "creatorMemberAbilities": ["CAN_QUERY", "CAN_RECEIVE_RESULTS"],
-                "creatorMLMemberAbilities": {"customMLMemberAbilities": []},
-                "creatorDisplayName": "creator",
-                "creatorPaymentConfiguration": {"queryCompute": {"isResponsible": True}},
-                "queryLogStatus": "DISABLED",
-                "autoApprovedChangeRequestTypes": auto,
-            }
-            self.model = SpecModel.created("creator", invited, auto, ["CAN_QUERY", "CAN_RECEIVE_RESULTS"])
+            params = _create_params(invited, auto, at)
+            abilities = ["CAN_QUERY", "CAN_RECEIVE_RESULTS"]
+            ml = "creatorMLMemberAbilities" in params
+            self.model = SpecModel.created("creator", invited, auto, abilities, at=at, ml=ml)
             expect = {"collaboration": {"creatorAccountId": _account("creator"), "memberStatus": "INVITED"}}
             evidence = Evidence("inferred", "MODEL, UG-MANAGE")
             result = self._call(
@@ -179,13 +210,14 @@ def build_machine(shared: _Shared) -> type[RuleBasedStateMachine]:
             self._call(actor, "CreateMembership", params, prediction=prediction, expect=expect)
             self.stale.add("members")
 
-        @rule(actor=_CALLERS, changes=_changes())
+        @rule(actor=_CALLERS, changes=_changes(at))
         def request(self, actor: str, changes: list[ChangeSpec]) -> None:
             model = self._model()
             name = f"r{len(model.requests)}"
             prediction, created = model.create(actor, changes, name)
             params = {"collaborationIdentifier": Ref("collab"), "changes": [_change_json(c) for c in changes]}
-            expect = {"collaborationChangeRequest": _request_view(created)} if created is not None else None
+            view = _request_view(created, approvals=approvals) if created is not None else None
+            expect = {"collaborationChangeRequest": view} if view is not None else None
             save = {name: "collaborationChangeRequest.id"} if created is not None else {}
             result = self._call(
                 actor, "CreateCollaborationChangeRequest", params, prediction=prediction, expect=expect, save=save
@@ -198,7 +230,7 @@ def build_machine(shared: _Shared) -> type[RuleBasedStateMachine]:
                     self._fail("CreateCollaborationChangeRequest gave no id")
                 self.bindings[name] = str(created_id)
 
-        @precondition(lambda self: self.model is not None and bool(self.model.requests))
+        @precondition(lambda self: votes and self.model is not None and bool(self.model.requests))
         @rule(data=st.data())
         def vote(self, data: st.DataObject) -> None:
             request = self._pick(data, "PENDING")
@@ -212,7 +244,9 @@ def build_machine(shared: _Shared) -> type[RuleBasedStateMachine]:
             action = data.draw(st.sampled_from(("APPROVE", "APPROVE", "APPROVE", "DENY")), label="vote")
             self._act(actor, request, action)
 
-        @precondition(lambda self: self.model is not None and any(r.status == "PENDING" for r in self.model.requests))
+        @precondition(
+            lambda self: votes and self.model is not None and any(r.status == "PENDING" for r in self.model.requests)
+        )
         @rule()
         def everyone_approves(self) -> None:
             """Every voter of the newest pending request approves it in turn (the documented happy path)."""
@@ -220,7 +254,7 @@ def build_machine(shared: _Shared) -> type[RuleBasedStateMachine]:
             for voter in [a for a, v in (request.approvals or {}).items() if v == "PENDING"]:
                 self._act(voter, request, "APPROVE")
 
-        @precondition(lambda self: self.model is not None and bool(self.model.requests))
+        @precondition(lambda self: votes and self.model is not None and bool(self.model.requests))
         @rule(data=st.data())
         def settle(self, data: st.DataObject) -> None:
             request = self._pick(data, "APPROVED")
@@ -245,7 +279,8 @@ def build_machine(shared: _Shared) -> type[RuleBasedStateMachine]:
                 "changeRequestIdentifier": Ref(request.name),
                 "action": action,
             }
-            expect = {"collaborationChangeRequest": _request_view(request)} if prediction.succeeds else None
+            view = _request_view(request, approvals=approvals)
+            expect = {"collaborationChangeRequest": view} if prediction.succeeds else None
             self._call(actor, "UpdateCollaborationChangeRequest", params, prediction=prediction, expect=expect)
             if action == "COMMIT":
                 self.stale |= {"collaboration", "members"}
@@ -273,7 +308,9 @@ def build_machine(shared: _Shared) -> type[RuleBasedStateMachine]:
                 self._read(
                     "ListMembers", {**collab, "maxResults": 100}, expect, Evidence("inferred", "UG-ADD, UG-JOIN, A11")
                 )
-            summaries = [{"id": Ref(r.name), **_request_view(r, changes=False)} for r in model.requests]
+            summaries = [
+                {"id": Ref(r.name), **_request_view(r, changes=False, approvals=approvals)} for r in model.requests
+            ]
             self._read(
                 "ListCollaborationChangeRequests",
                 {**collab, "maxResults": 100},
@@ -376,7 +413,7 @@ def build_machine(shared: _Shared) -> type[RuleBasedStateMachine]:
                 Problem("model-mismatch", f"{step.name}: {m} ({reason})", evidence.level, evidence.source)
                 for m in found
             ]
-            problems += model_problems(step.operation, result)
+            problems += model_problems(step.operation, result, at=at)
             if problems:
                 self.trace.problems = problems
                 self._fail("; ".join(str(p) for p in problems))
@@ -402,7 +439,8 @@ def run_machine(campaign: Campaign, settings: Settings, seed: int | None, *, shr
     Shrinking stops ``shrink_seconds`` after the first failure; the shortest failing program seen is reported.
     """
     fuzzed = campaign.operations()
-    missing = [op for op in NEEDS if op not in fuzzed]
+    needs = (*NEEDS, UPDATE) if campaign.at.has_operation(UPDATE) else NEEDS
+    missing = [op for op in needs if op not in fuzzed]
     if missing:
         note = f"the target does not implement (or the run leaves out) {', '.join(missing)}"
         return Tally(NAME, CHECK, "UNSUPPORTED", note=note)
@@ -468,10 +506,14 @@ def _account(actor: str) -> Ref:
     return Ref(f"accounts.{actor}", "account")
 
 
-def _request_view(request: Request | None, *, changes: bool = True) -> dict[str, Any]:
+def _request_view(request: Request | None, *, changes: bool = True, approvals: bool = True) -> dict[str, Any]:
+    """What a change request must look like; ``approvals`` is False before the release that added the member."""
     assert request is not None
-    view: dict[str, Any] = {"status": request.status, "isAutoApproved": request.auto}
-    if request.approvals:
+    status: Any = Tag("one_of", [request.status, *sorted(request.also)]) if request.also else request.status
+    view: dict[str, Any] = {"status": status, "isAutoApproved": request.auto}
+    if not approvals:
+        pass  # the release's model has no approvals: nothing to expect of them
+    elif request.approvals:
         view["approvals"] = Tag(
             "exact", {_account(voter): {"status": vote} for voter, vote in request.approvals.items()}
         )

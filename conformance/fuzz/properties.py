@@ -1,6 +1,7 @@
 """The random property checks: Hypothesis draws inputs, the target answers, failures are shrunk and replayed.
 
-``random-valid`` draws valid inputs (and any caller) and holds the answers to the valid-input properties;
+Both draw from the model at the campaign's release (``--api-version``). ``random-valid`` draws valid inputs
+(and any caller) and holds the answers to the valid-input properties;
 ``random-invalid`` draws inputs with one broken constraint and holds them to the refusal properties (400,
 naming the field, no state change). A failing example is shrunk by Hypothesis; the outcome of its final
 replay (the minimal example) is the one written as a reproducer; when shrinking runs out of its time budget, the
@@ -25,7 +26,7 @@ from conformance.fuzz.profiles import ShrinkClock, run_test
 from conformance.fuzz.results import Tally, outcome_of
 from conformance.fuzz.strategies import invalid_variant, valid_variant
 
-_STRATEGIES: dict[str, Callable[[str], st.SearchStrategy[Variant]]] = {
+_STRATEGIES: dict[str, Callable[..., st.SearchStrategy[Variant]]] = {
     "random-valid": valid_variant,
     "random-invalid": invalid_variant,
 }
@@ -73,7 +74,7 @@ def run_property(
     started = time.perf_counter()
 
     @settings
-    @given(_STRATEGIES[name](operation_name))
+    @given(_STRATEGIES[name](operation_name, at=campaign.at))
     def check(variant: Variant) -> None:
         clock.check()
         outcome = campaign.runner.run(variant)

@@ -16,6 +16,13 @@ Checks run, and why the others are left out:
   model-valid input for reasons the model cannot express (400 INVALID_CONFIGURATION: an analytics engine no
   longer offered, the creator listed as a member, A11/A12), so only a *field-validation* refusal of valid data
   is a failure.
+* Patterns: the document's request schemas read them anchored, its response schemas as Smithy does
+  (:mod:`conformance.model.openapi`), so positive cases match whole (a strict server accepts them too) and a
+  response value that matches only somewhere conforms. A negative case whose only broken constraints are patterns
+  that match somewhere (Smithy's reading accepts the value, SMITHY-C) and that the target accepted is a finding
+  at ``inferred`` level, never ``model`` (:func:`failure_level`).
+* The document is the one of the campaign's release (``--api-version``): operations, members and enum values of
+  that model only.
 * Left out: ``unsupported_method`` and ``allow_header_conformance`` (AWS front doors answer an unknown method
   with an UnknownOperation error, not 405 with ``Allow``); ``ignored_auth`` (it sends requests without
   credentials; emulators take the caller from the access key and need not check signatures, and IAM is not
@@ -31,14 +38,17 @@ import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import requests
 import schemathesis
+from botocore.model import Shape
 from hypothesis import given
 from hypothesis import settings as Settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import AcceptedNegativeData
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     negative_data_rejection,
@@ -51,7 +61,7 @@ from conformance.fuzz import reproducer
 from conformance.fuzz.campaign import Campaign
 from conformance.fuzz.expect import Tag
 from conformance.fuzz.fixtures import CONSTANTS, Fixture
-from conformance.fuzz.judge import Problem
+from conformance.fuzz.judge import Level, Problem
 from conformance.fuzz.plan import NO_BODY, Evidence, Plan, PlanStep, RawText
 from conformance.fuzz.profiles import ShrinkBudgetSpent, ShrinkClock, run_test
 from conformance.fuzz.refs import Ref
@@ -59,7 +69,8 @@ from conformance.fuzz.results import Finding, Tally, outcome_of
 from conformance.fuzz.seeds import ID_REFS, OPAQUE_MEMBERS, account
 from conformance.fuzz.sigv4 import SigV4RequestsAuth
 from conformance.model.openapi import document
-from conformance.model.service import operation
+from conformance.model.releases import LATEST_MODEL, ModelAt
+from conformance.model.shapecheck import check_input
 
 NAME = "schemathesis"
 
@@ -101,8 +112,8 @@ class _Record:
     passed: int = 0
     failed: int = 0
     errors: int = 0
-    failure: tuple[Any, str, int, GenerationMode] | None = None
-    """The last failing case, the failure text, the HTTP status it got and its generation mode."""
+    failure: tuple[Any, str, int, GenerationMode, Level] | None = None
+    """The last failing case, the failure text, the HTTP status it got, its generation mode and evidence level."""
     stopped: bool = False
     notes: list[str] = field(default_factory=list)
 
@@ -126,8 +137,11 @@ def run_schemathesis(
     shrink_seconds: float = 60.0,
     actor: str = "creator",
 ) -> list[Tally]:
-    """One tally per implemented operation (``fuzz:schemathesis:<operation>``), positive and negative cases."""
-    schema = schemathesis.openapi.from_dict(document())
+    """One tally per implemented operation (``fuzz:schemathesis:<operation>``), positive and negative cases.
+
+    The document is that of the campaign's release (``campaign.at``).
+    """
+    schema = schemathesis.openapi.from_dict(document(campaign.at))
     schema.config.update(base_url=endpoint_url)
     session = requests.Session()
     session.trust_env = False  # a loopback target must not go through an HTTP(S)_PROXY from the environment
@@ -154,7 +168,7 @@ def _run_operation(
     started = time.perf_counter()
     api_operation = schema.find_operation_by_id(name)
     fixture = campaign.runner.pool.acquire(fresh=True)  # schemathesis may change it at will
-    fixed = _path_ids(name, fixture)
+    fixed = _path_ids(name, fixture, campaign.at)
     record = _Record()
     for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
         clock = ShrinkClock(shrink_seconds)
@@ -163,7 +177,15 @@ def _run_operation(
         )
 
         check = _case_test(
-            strategy, settings, record, clock, mode, session, endpoint_url, _cleanup(campaign, name, actor)
+            strategy,
+            settings,
+            record,
+            clock,
+            mode,
+            session,
+            endpoint_url,
+            _cleanup(campaign, name, actor),
+            partial(failure_level, name, mode=mode, at=campaign.at),
         )
         stopped = run_test(check, seed=seed, clock=clock, failure=AssertionError)
         if stopped:
@@ -197,8 +219,12 @@ def _case_test(
     session: requests.Session,
     endpoint_url: str,
     cleanup: Callable[[Any], None],
+    level: Callable[[Any, BaseException], Level] = lambda case, exc: "model",
 ) -> Any:
-    """The Hypothesis test of one operation and generation mode; ``cleanup`` sees every response."""
+    """The Hypothesis test of one operation and generation mode; ``cleanup`` sees every response.
+
+    ``level`` tells how firmly a failure of a case shows a departure from the model (see :func:`failure_level`).
+    """
 
     @settings
     @given(strategy)
@@ -220,7 +246,7 @@ def _case_test(
         except BaseException as exc:  # schemathesis' FailureGroup (an exception group): a failed check
             record.failed += 1
             clock.failed()
-            record.failure = (case, str(exc), int(response.status_code), mode)
+            record.failure = (case, str(exc), int(response.status_code), mode, level(case, exc))
             raise AssertionError(str(exc)) from None
         record.passed += 1
 
@@ -249,9 +275,46 @@ def _cleanup(campaign: Campaign, name: str, actor: str) -> Callable[[Any], None]
     return delete_created
 
 
-def _path_ids(name: str, fixture: Fixture) -> dict[str, str]:
+def failure_level(
+    name: str, case: Any, exc: BaseException, *, mode: GenerationMode, at: ModelAt = LATEST_MODEL
+) -> Level:
+    """``inferred`` when the only failure is an accepted negative case that breaks nothing but anchored patterns.
+
+    Schemathesis builds negative cases from the anchored request schemas, so a value that matches its pattern
+    somewhere (``'   '`` for ``keyPrefix``) is negative data to it, while Smithy's reading accepts it: accepting
+    such a case is a departure from the suite's reading (A14), not from the model. The model checker of the
+    release tells the two apart.
+    """
+    failures = exc.exceptions if isinstance(exc, BaseExceptionGroup) else (exc,)
+    if mode is not GenerationMode.NEGATIVE or not all(isinstance(f, AcceptedNegativeData) for f in failures):
+        return "model"
+    found = check_input(name, case_params(name, case, at), at=at)
+    return "inferred" if found and all(v.evidence == "inferred" for v in found) else "model"
+
+
+def case_params(name: str, case: Any, at: ModelAt = LATEST_MODEL) -> dict[str, Any]:
+    """A schemathesis case as input members by name (path, query and body), as the model checker takes them."""
+    by_wire = _members_by_wire(at.operation(name).input_shape)
+    params: dict[str, Any] = {}
+    for location, values in (("uri", case.path_parameters or {}), ("querystring", case.query or {})):
+        for wire, value in values.items():
+            params[by_wire.get((location, wire), wire)] = value
+    body = case.body if _has_body(case) else None
+    if isinstance(body, dict):
+        for wire, value in body.items():
+            params[by_wire.get((None, wire), wire)] = value
+    return params
+
+
+def _members_by_wire(shape: Shape | None) -> dict[tuple[str | None, str], str]:
+    """``(location, wire name)`` → member name (location None for body members)."""
+    members = shape.members.items() if shape is not None else ()
+    return {(m.serialization.get("location"), m.serialization.get("name", n)): n for n, m in members}
+
+
+def _path_ids(name: str, fixture: Fixture, at: ModelAt = LATEST_MODEL) -> dict[str, str]:
     """Path parameters that name the fixture's resources (wire name → id)."""
-    shape = operation(name).input_shape
+    shape = at.operation(name).input_shape
     fixed: dict[str, str] = {}
     if shape is None:
         return fixed
@@ -274,11 +337,12 @@ def _finding(
     message: str,
     status: int,
     mode: GenerationMode,
+    level: Level = "model",
 ) -> Finding:
-    step = _case_step(name, actor, case, mode, fixture, status)
+    step = _case_step(name, actor, case, mode, fixture, status, campaign.at, level)
     setup = [PlanStep(s.name, s.actor, s.operation, dict(s.params), save=dict(s.save)) for s in fixture.steps]
     first_line = message.strip().splitlines()[0] if message.strip() else "a check failed"
-    problem = Problem("schemathesis", message.strip()[:2000])
+    problem = Problem("schemathesis", message.strip()[:2000], level, _SOURCES[level])
     plan = Plan(f"schemathesis {mode.value} {name}: {first_line}", message.strip()[:2000], (*setup, step))
     path = curl = None
     if campaign.reproducers is not None:
@@ -300,13 +364,22 @@ def _finding(
     return Finding(label=f"{mode.value} case", problems=(problem,), actor=actor, reproducer=path, curl=curl)
 
 
-def _case_step(name: str, actor: str, case: Any, mode: GenerationMode, fixture: Fixture, status: int) -> PlanStep:
+_SOURCES: dict[Level, str] = {"model": "MODEL", "documented": "MODEL", "inferred": "SMITHY-C, A14"}
+
+
+def _case_step(
+    name: str,
+    actor: str,
+    case: Any,
+    mode: GenerationMode,
+    fixture: Fixture,
+    status: int,
+    at: ModelAt = LATEST_MODEL,
+    level: Level = "model",
+) -> PlanStep:
     """The schemathesis case as a scenario step: path and query by member name, the body sent as is."""
-    shape = operation(name).input_shape
-    by_wire = {
-        (m.serialization.get("location"), m.serialization.get("name", n)): n
-        for n, m in (shape.members.items() if shape is not None else ())
-    }
+    info = at.operation(name)
+    by_wire = _members_by_wire(info.input_shape)
     ids = {value: _ref(binding) for binding, value in fixture.bindings.items() if binding not in CONSTANTS}
     params: dict[str, Any] = {}
     for location, values in (("uri", case.path_parameters or {}), ("querystring", case.query or {})):
@@ -321,7 +394,7 @@ def _case_step(name: str, actor: str, case: Any, mode: GenerationMode, fixture: 
     if mode is GenerationMode.NEGATIVE:
         expect_error = {"code": Tag("one_of", ["ValidationException", "SerializationException"]), "status": 400}
     else:
-        declared = [e for e in operation(name).errors if e != "InternalServerException"]
+        declared = [e for e in info.errors if e != "InternalServerException"]
         # Valid data: success, or a declared refusal; the automatic model checks judge either.
         expect_error = {"code": Tag("one_of", declared)} if status >= 300 and declared else None
     return PlanStep(
@@ -331,7 +404,7 @@ def _case_step(name: str, actor: str, case: Any, mode: GenerationMode, fixture: 
         params,
         raw_body=body,
         expect_error=expect_error,
-        evidence=Evidence("model", "MODEL"),
+        evidence=Evidence(level, _SOURCES[level]),
     )
 
 

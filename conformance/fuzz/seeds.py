@@ -5,6 +5,11 @@ for reasons of its own (an account that is not invited, an analytics engine no l
 variant into the same refusal. So the 14 operations the suite is about have hand-written baselines that follow
 the spec (§3, §7, A11, A12), referring to the fixture's resources; every other operation of the model gets
 generic ones built from its shape. Each baseline is checked against the model by the tests.
+
+With ``--api-version`` the seeds are those of the model at that release (:class:`~conformance.model.releases.ModelAt`):
+a hand-written baseline loses the members and enum values that came later (a list item that needs one is dropped),
+gains the members that were required then (CreateCollaboration's ``description`` before 2026-06-30), and keeps
+only the changes whose change types existed and the new-member abilities the documentation allowed then.
 """
 
 from __future__ import annotations
@@ -14,9 +19,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from botocore.model import Shape
+
 from conformance.fuzz.builders import UnbuildableShape, full_value, minimal_value
 from conformance.fuzz.refs import Ref
-from conformance.model.service import operation
+from conformance.model.releases import LATEST_MODEL, ModelAt
 
 COLLAB = Ref("collab")
 REQUEST = Ref("request")
@@ -198,6 +205,16 @@ _GRANT_MEMBER: dict[str, Any] = {
 }
 
 
+_FULL_CHANGES = [_ADD_MEMBER_FULL, _EDIT_AUTO_APPROVED, _GRANT_MEMBER]
+#: The change types the service derives from each change of the full change-request baseline (§2): a release
+#: without one of them has no such change.
+_DERIVED_TYPES: Mapping[int, tuple[str, ...]] = {
+    id(_ADD_MEMBER_FULL): ("ADD_MEMBER",),
+    id(_EDIT_AUTO_APPROVED): ("EDIT_AUTO_APPROVED_CHANGE_TYPES",),
+    id(_GRANT_MEMBER): ("GRANT_RECEIVE_RESULTS_ABILITY",),
+}
+
+
 def _seed(operation_name: str, actor: str, *baselines: tuple[str, dict[str, Any]]) -> OperationSeed:
     mutating = not operation_name.startswith(_READ_PREFIXES)
     return OperationSeed(
@@ -252,10 +269,7 @@ _CORE: dict[str, OperationSeed] = {
             "CreateCollaborationChangeRequest",
             "creator",
             ("required", {"collaborationIdentifier": COLLAB, "changes": [_ADD_MEMBER]}),
-            (
-                "full",
-                {"collaborationIdentifier": COLLAB, "changes": [_ADD_MEMBER_FULL, _EDIT_AUTO_APPROVED, _GRANT_MEMBER]},
-            ),
+            ("full", {"collaborationIdentifier": COLLAB, "changes": _FULL_CHANGES}),
         ),
         _seed(
             "GetCollaborationChangeRequest",
@@ -278,12 +292,12 @@ _CORE: dict[str, OperationSeed] = {
 
 
 @cache
-def seed_for(operation_name: str) -> OperationSeed:
-    """The seed of an operation: hand-written for the core operations, built from the shape otherwise."""
+def seed_for(operation_name: str, at: ModelAt = LATEST_MODEL) -> OperationSeed:
+    """The seed of an operation at a release: hand-written for the core operations, built from the shape otherwise."""
+    shape = at.operation(operation_name).input_shape
     found = _CORE.get(operation_name)
     if found is not None:
-        return found
-    shape = operation(operation_name).input_shape
+        return found if at == LATEST_MODEL or shape is None else _core_at(found, shape, at)
     if shape is None:
         return _seed(operation_name, "creator", ("required", {}))
     try:
@@ -299,3 +313,89 @@ def seed_for(operation_name: str) -> OperationSeed:
 def _drop_opaque(params: Any) -> dict[str, Any]:
     assert isinstance(params, dict)
     return {k: v for k, v in params.items() if k not in OPAQUE_MEMBERS}
+
+
+# --- baselines at an older release ------------------------------------------------------------------------------
+
+_GONE = object()
+"""What :func:`_adapt` returns for a value that cannot exist at the release (an enum value or union member added
+later): the member holding it is left out, the list item holding it dropped."""
+
+
+def _core_at(seed: OperationSeed, shape: Shape, at: ModelAt) -> OperationSeed:
+    full = seed.full.params
+    baselines: list[Baseline] = []
+    for baseline in seed.baselines:
+        params = _semantic(baseline.params, at)
+        adapted = _adapt(params, shape, _semantic(full, at))
+        if adapted is _GONE:
+            continue
+        if all(adapted != kept.params for kept in baselines):  # "full" may shrink to "required"
+            baselines.append(Baseline(baseline.name, adapted))
+    return OperationSeed(seed.operation, seed.actor, tuple(baselines), seed.mutating, seed.touches_fixture)
+
+
+def _semantic(params: Mapping[str, Any], at: ModelAt) -> dict[str, Any]:
+    """What the documentation of ``at`` allowed: changes whose types existed, new-member abilities it allowed."""
+    adapted = dict(params)
+    changes = params.get("changes")
+    if isinstance(changes, list):
+        service = at.service_model()
+        types = set(service.shape_for("ChangeType").enum)
+        kept = [change for change in changes if set(_DERIVED_TYPES.get(id(change), ())) <= types]
+        adapted["changes"] = [_new_member_abilities(change, at) for change in kept]
+    return adapted
+
+
+def _new_member_abilities(change: Mapping[str, Any], at: ModelAt) -> Mapping[str, Any]:
+    if change is not _ADD_MEMBER_FULL:
+        return change
+    member = change["specification"]["member"]
+    abilities = [a for a in member["memberAbilities"] if at.add_member_allows(a)]
+    return {**change, "specification": {"member": {**member, "memberAbilities": abilities}}}
+
+
+def _adapt(value: Any, shape: Shape, borrow: Any) -> Any:
+    """``value`` as the model of a release has it (``shape`` is that model's), or :data:`_GONE`.
+
+    Members the release did not have are left out; members it required but the value lacks (they became
+    optional later) are taken from ``borrow`` (the full baseline at the same place) or built.
+    """
+    if isinstance(value, Ref):
+        return value
+    kind = shape.type_name
+    if kind == "structure" and isinstance(value, dict) and not shape.metadata.get("document"):
+        union = bool(shape.metadata.get("union"))
+        out: dict[str, Any] = {}
+        for name, item in value.items():
+            member = shape.members.get(name)
+            if member is None and union:
+                return _GONE
+            if member is None:
+                continue
+            lent = borrow.get(name) if isinstance(borrow, dict) else None
+            adapted = _adapt(item, member, lent)
+            if adapted is _GONE:
+                if union or name in shape.required_members:
+                    return _GONE
+                continue
+            out[name] = adapted
+        for name in shape.required_members:
+            if name not in out and not union:
+                lent = borrow.get(name) if isinstance(borrow, dict) else None
+                out[name] = (
+                    _adapt(lent, shape.members[name], None)
+                    if lent is not None
+                    else minimal_value(shape.members[name], ID_REFS)
+                )
+        return out
+    if kind == "list" and isinstance(value, list):
+        items = [item for item in (_adapt(item, shape.member, None) for item in value) if item is not _GONE]
+        low = shape.metadata.get("min")
+        return _GONE if low is not None and len(items) < int(low) else items
+    if kind == "map" and isinstance(value, dict):
+        entries = {key: _adapt(item, shape.value, None) for key, item in value.items()}
+        return {key: item for key, item in entries.items() if item is not _GONE}
+    if kind == "string" and shape.enum and value not in shape.enum:
+        return _GONE
+    return value

@@ -9,6 +9,11 @@ rests on, so a mismatch is reported at the right level.
 Scope: one collaboration, members added at creation or through ADD_MEMBER, memberships, change requests of every
 specification and change type, votes, cancels and commits. Members leaving or being removed are out of scope
 (the spec does not say what happens to their pending votes).
+
+The model follows one release (``at``, ``--api-version``): before 2025-12-18 there are no approvals, votes,
+cancels or commits, so a request that is not auto-approved stays open (PENDING; with nobody who could vote
+APPROVED is accepted too, A2), a change to an existing member has no change type yet and is refused, and a new
+member's abilities are those the documentation of the release allowed (A12).
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from conformance.model.releases import LATEST_MODEL, ModelAt
 
 Level = Literal["model", "documented", "inferred"]
 
@@ -102,6 +109,8 @@ class Request:
     types: list[list[str]]
     targets: frozenset[str]
     changes: list[dict[str, Any]]
+    also: frozenset[str] = frozenset()
+    """Other statuses the spec leaves open for it (before approvals existed: APPROVED when nobody could vote)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,18 +135,31 @@ class SpecModel:
     members: dict[str, Member] = field(default_factory=dict)
     auto_types: list[str] | None = None
     requests: list[Request] = field(default_factory=list)
+    at: ModelAt = LATEST_MODEL
+    """The release whose API the target implements (``--api-version``)."""
 
     # -- collaboration and memberships ----------------------------------------------------------------------
 
     @classmethod
     def created(
-        cls, creator: str, invited: Sequence[str], auto_types: Sequence[str], abilities: Sequence[str]
+        cls,
+        creator: str,
+        invited: Sequence[str],
+        auto_types: Sequence[str],
+        abilities: Sequence[str],
+        *,
+        at: ModelAt = LATEST_MODEL,
+        ml: bool = True,
     ) -> SpecModel:
-        """§7: the creator's row and one INVITED row per invitee; the creator is INVITED until it joins."""
-        model = cls(creator, auto_types=list(auto_types))
-        model.members[creator] = Member("INVITED", set(abilities), set(), frozenset({"queryCompute"}))
+        """§7: the creator's row and one INVITED row per invitee; the creator is INVITED until it joins.
+
+        ``ml``: whether the rows were given (empty) ML ability lists; before 2026-06-30 an empty list was refused,
+        so none is sent and none comes back.
+        """
+        model = cls(creator, auto_types=list(auto_types), at=at)
+        model.members[creator] = Member("INVITED", set(abilities), set() if ml else None, frozenset({"queryCompute"}))
         for actor in invited:
-            model.members[actor] = Member("INVITED", set(), set(), frozenset())
+            model.members[actor] = Member("INVITED", set(), set() if ml else None, frozenset())
         return model
 
     def invited(self) -> list[str]:
@@ -195,6 +217,10 @@ class SpecModel:
             self._apply(changes)
             return _ok("inferred", "A4", "every change type is auto-approved: COMMITTED at once"), request
         voters = [a for a, m in self.members.items() if a != self.creator and m.status == "ACTIVE"]
+        if not self.at.has_member("CollaborationChangeRequest", "approvals"):
+            # Before 2025-12-18 nothing can approve a request; nobody to vote may read as approved (A2).
+            request.also = frozenset() if voters else frozenset({"APPROVED"})
+            return _ok("inferred", "MODEL history", "no approvals at this release: the request stays open"), request
         if voters:
             request.approvals = dict.fromkeys(voters, "PENDING")
             return _ok("inferred", "A1", "PENDING, one PENDING approval per ACTIVE member but the creator"), request
@@ -213,6 +239,9 @@ class SpecModel:
         if row is None:
             if not change.display_name:
                 return (INVALID, "a new member needs a displayName (API-MCS)"), [], account
+            refused = ", ".join(a for a in change.abilities if not self.at.add_member_allows(a))
+            if refused:
+                return (INVALID, f"{refused} not allowed for a new member at {self.at.label} (A12)"), [], account
             return None, ["ADD_MEMBER"], account
         types: list[str] = []
         _diff(row.abilities, set(change.abilities), ABILITY_TYPES, types)
@@ -226,6 +255,10 @@ class SpecModel:
                 types.append("REMOVE_PAYER_CANDIDATE")
         if not types:
             return (INVALID, f"the spec for {account} changes nothing (A11)"), [], account
+        known = set(self.at.enum_values("ChangeType", types))
+        if not set(types) <= known:
+            missing = ", ".join(t for t in types if t not in known)
+            return (INVALID, f"no change type {missing} at {self.at.label}"), [], account
         return None, types, account
 
     def act(self, caller: str, request: Request, action: str) -> Prediction:

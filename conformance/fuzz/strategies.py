@@ -29,7 +29,7 @@ from conformance.fuzz.sites import walk
 from conformance.fuzz.systematic import ACTORS, breaker_label, breakers, broken_path, checked
 from conformance.fuzz.values import bounds, number_bounds
 from conformance.model.patterns import compile_pattern
-from conformance.model.service import operation
+from conformance.model.releases import LATEST_MODEL, ModelAt
 
 #: How many items a generated list or map holds at most, unless its minimum is higher.
 MAX_ITEMS = 3
@@ -144,33 +144,36 @@ def strings(shape: Shape) -> st.SearchStrategy[str]:
 
 
 @cache
-def _input_values(operation_name: str) -> st.SearchStrategy[dict[str, Any]]:
-    shape = operation(operation_name).input_shape
+def _input_values(operation_name: str, at: ModelAt) -> st.SearchStrategy[dict[str, Any]]:
+    shape = at.operation(operation_name).input_shape
     if shape is None:
         return st.just({})
     strategy: st.SearchStrategy[dict[str, Any]] = values(shape)
     return strategy
 
 
-def valid_variant(operation_name: str) -> st.SearchStrategy[Variant]:
-    """A valid input called by any actor (the operation's usual caller first, where shrinking ends up)."""
-    seed = seed_for(operation_name)
+def valid_variant(operation_name: str, *, at: ModelAt = LATEST_MODEL) -> st.SearchStrategy[Variant]:
+    """A valid input (of the model at ``at``) called by any actor (the usual caller first, where shrinking ends)."""
+    seed = seed_for(operation_name, at)
     actors = [seed.actor, *(a for a in ACTORS if a != seed.actor)]
     return st.builds(
         lambda params, actor: Variant("random-valid", operation_name, actor, params, f"random valid input as {actor}"),
-        _input_values(operation_name),
+        _input_values(operation_name, at),
         st.sampled_from(actors),
     )
 
 
 @st.composite
-def invalid_variant(draw: st.DrawFn, operation_name: str) -> Variant:
-    """A valid input with one constraint broken at a drawn site, called by the operation's usual caller."""
-    seed = seed_for(operation_name)
-    shape = operation(operation_name).input_shape
+def invalid_variant(draw: st.DrawFn, operation_name: str, *, at: ModelAt = LATEST_MODEL) -> Variant:
+    """A valid input (of the model at ``at``) with one constraint broken at a drawn site, by the usual caller.
+
+    Its level is ``inferred`` when the broken constraint is a pattern only the anchored reading refuses.
+    """
+    seed = seed_for(operation_name, at)
+    shape = at.operation(operation_name).input_shape
     assume(shape is not None)
     assert shape is not None
-    base = draw(_input_values(operation_name))
+    base = draw(_input_values(operation_name, at))
     sites = [site for site in walk(shape, base) if list(breakers(site))]
     assume(sites)
     site = draw(st.sampled_from(sites))
@@ -185,7 +188,7 @@ def invalid_variant(draw: st.DrawFn, operation_name: str) -> Variant:
     raw = kind == "wrong-type" and site.in_body
     label = breaker_label(site, name)
     candidate = Variant("random-invalid", operation_name, seed.actor, params, label, broken, raw)
-    result = checked(candidate)
+    result = checked(candidate, at=at)
     assume(not isinstance(result, str))
     assert not isinstance(result, str)
     return result

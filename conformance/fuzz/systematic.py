@@ -1,4 +1,4 @@
-"""The systematic generators: named, exhaustive families of variants around each operation's baselines.
+r"""The systematic generators: named, exhaustive families of variants around each operation's baselines.
 
 * ``boundary`` — the minimum, the maximum and a middle value of every length, range and item-count constraint.
 * ``enum`` — every value of every enum member (list items included).
@@ -11,6 +11,13 @@ Every variant is checked against the model before it is offered (:func:`check_in
 have no violation, an invalid one exactly the planted kind at the planted path (plus, at most, a weaker
 "matches only unanchored" pattern finding there). Sites where one constraint cannot be broken alone (a
 37-character id also breaks its fixed-length pattern) are dropped and counted, not mislabelled.
+
+Patterns are read as Smithy reads them (unanchored, SMITHY-C): a "bad pattern" value that only the anchored
+reading refuses (``'   '`` for ``keyPrefix``, whose ``[\w!.=*/-]*`` matches somewhere in every string) is an
+``inferred`` variant, never a ``model`` one; valid values satisfy both readings.
+
+Everything is generated from the model at one release (``at``, default the installed model): an older release
+has fewer operations, members and enum values, other requirements and caps, and its own seeds.
 """
 
 from __future__ import annotations
@@ -40,7 +47,7 @@ from conformance.fuzz.values import (
     wrong_types,
 )
 from conformance.model.patterns import compile_pattern
-from conformance.model.service import operation
+from conformance.model.releases import LATEST_MODEL, ModelAt
 from conformance.model.shapecheck import check_input
 from conformance.model.violations import ViolationKind
 
@@ -83,18 +90,18 @@ class Generated:
 
 
 @cache
-def generate(strategy: str, operation_name: str) -> Generated:
-    """The variants of ``strategy`` for ``operation_name`` (deterministic, cached per process)."""
+def generate(strategy: str, operation_name: str, at: ModelAt = LATEST_MODEL) -> Generated:
+    """The variants of ``strategy`` for ``operation_name`` at a release (deterministic, cached per process)."""
     if strategy not in _GENERATORS:
         raise ValueError(f"unknown systematic strategy {strategy!r}; known: {', '.join(STRATEGIES)}")
-    seed = seed_for(operation_name)
-    shape = operation(operation_name).input_shape
+    seed = seed_for(operation_name, at)
+    shape = at.operation(operation_name).input_shape
     if shape is None:
         return Generated(())
     kept: dict[tuple[str, str], Variant] = {}
     dropped: list[str] = []
     for candidate in _GENERATORS[strategy](seed, shape):
-        confirmed = checked(candidate)
+        confirmed = checked(candidate, at=at)
         if isinstance(confirmed, str):
             dropped.append(f"{candidate.label}: {confirmed}")
             continue
@@ -361,9 +368,13 @@ def _map_key(shape: Shape, index: int) -> str:
     return base[: -len(str(index))] + str(index)
 
 
-def checked(variant: Variant) -> Variant | str:
-    """The variant, confirmed by the model checker (its evidence level corrected), or why it is dropped."""
-    found = check_input(variant.operation, placeholders(variant.params))
+def checked(variant: Variant, *, at: ModelAt = LATEST_MODEL) -> Variant | str:
+    """The variant, confirmed by the model checker at ``at`` (its evidence level corrected), or why it is dropped.
+
+    A planted pattern violation that only the anchored reading sees (the checker's ``inferred`` verdict) makes
+    the variant ``inferred``: Smithy's reading accepts the value, so no model-level failure may rest on it.
+    """
+    found = check_input(variant.operation, placeholders(variant.params), at=at)
     broken = variant.broken
     if broken is None:
         return "; ".join(str(v) for v in found) or variant

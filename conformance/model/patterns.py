@@ -18,12 +18,24 @@ handled once:
   LineTerminator set.
 * ECMA's ``$`` (no multiline flag) matches only at the very end; Python's also matches before a final
   ``\n``. An unescaped ``$`` outside a class becomes ``\Z``.
+* ECMA's ``.`` (no ``s`` flag) stops at every LineTerminator (``\n``, ``\r``, U+2028, U+2029); Python's stops
+  only at ``\n``, so ``secret:.*`` would fully match ``"secret:\r"`` in Python and not in ECMAScript (found by
+  the Node.js oracle in ``tests/model/test_pattern_oracle.py``). An unescaped ``.`` outside a class becomes
+  ``[^\n\r\u2028\u2029]``.
 * ``(([C]+)*([C]+))?`` (``AthenaTableName``) backtracks exponentially in Python's engine on a near-miss such
   as ``"a" * 40 + "!"``; it is rewritten to the equivalent ``(?:[C]*)``.
 
-Smithy patterns are not implicitly anchored (SMITHY-C), yet every AWS pattern is written to describe the
-whole value. :func:`pattern_verdict` tells the two readings apart, so a checker can report a value that
-passes only under the unanchored reading with weaker evidence.
+The reading is ECMAScript's with the ``u`` flag. Smithy says only "the ECMA 262 regular expression dialect"
+(SMITHY-C), but ``\p{L}`` exists in ECMA-262 only in Unicode mode (without ``u`` it is Annex B's literal
+``p{L}``), Smithy counts lengths in Unicode scalar values, and Smithy's own TypeScript server validation
+compiles every pattern with ``new RegExp(pattern, "u")`` (smithy-typescript ``server-common``
+``PatternValidator``). In that mode ``\d``/``\w`` stay ASCII and a supplementary character is one character.
+
+Smithy patterns are not implicitly anchored (SMITHY-C): a match anywhere in the value satisfies the trait,
+so ``[\w!.=*/-]*`` accepts every string. Every AWS pattern is nevertheless written to describe the whole
+value. :func:`pattern_verdict` tells the two readings apart: a value that matches only unanchored
+(``search-only``) passes at model level and is reported, if at all, with ``inferred`` evidence (A14). Values
+the suite *generates* as valid satisfy both readings.
 """
 
 from __future__ import annotations
@@ -42,6 +54,8 @@ _SUPPLEMENTARY = r"\U00010000-\U0010FFFF"
 
 #: ECMA-262 WhiteSpace and LineTerminator code points (ECMA-262 §12.2, §12.3), the meaning of ``\s`` there.
 _ECMA_SPACE = r"\t\n\x0b\x0c\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+#: ECMA-262 ``.`` without the ``s`` flag: any character but a LineTerminator (ECMA-262 §22.2.2.7).
+_ECMA_DOT = r"[^\n\r\u2028\u2029]"
 
 #: ``(([C]+)*([C]+))?`` — a star of a plus of the same class; matches exactly what ``[C]*`` matches.
 _NESTED_PLUS = re.compile(r"\(\((\[[^\]]+\])\+\)\*\(\1\+\)\)\?")
@@ -121,6 +135,8 @@ class _Translator:
                 continue
             elif char == "$":
                 self.out.append(r"\Z")
+            elif char == ".":
+                self.out.append(_ECMA_DOT)
             elif text.startswith("(?<", self.pos) and text[self.pos + 3 : self.pos + 4] not in ("=", "!"):
                 self.out.append("(?P<")  # ECMA named group; Python spells it (?P<name>...)
                 self.pos += 3

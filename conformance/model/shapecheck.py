@@ -28,6 +28,7 @@ from functools import cache
 from botocore.model import Shape
 
 from conformance.model.patterns import compile_pattern, pattern_verdict
+from conformance.model.releases import LATEST_MODEL, ModelAt
 from conformance.model.service import operation, service_model
 from conformance.model.violations import Evidence, Violation, ViolationKind
 
@@ -70,22 +71,40 @@ def check_shape(shape: Shape, value: object, *, wire: bool, path: str = "") -> l
     return _run(shape, _OUTPUT_WIRE if wire else _PARSED, value, path)
 
 
-def check_output(operation_name: str, value: Mapping[str, object], *, wire: bool) -> list[Violation]:
-    """Every way an operation's response (body JSON or parsed dict) breaks its output shape."""
+def check_output(
+    operation_name: str, value: Mapping[str, object], *, wire: bool, at: ModelAt = LATEST_MODEL
+) -> list[Violation]:
+    """Every way an operation's response (body JSON or parsed dict) breaks its output shape.
+
+    At an older release (``at``, ``--api-version``) a response must conform to the model of that release *or* to
+    the installed one, whichever allows more: only a violation under both is reported. A member that was optional
+    then is not required (no output member added after 2025-09-03 is required today, but
+    ``ProtectedJobParameters.analysisTemplateArn`` became required later), and a member or enum value that came
+    later is no fault of an implementation that already returns it.
+    """
     shape = operation(operation_name).output_shape
     if shape is None:
         extra = [key for key in value if wire or key != "ResponseMetadata"]
         return [_unknown(key, f"{operation_name} has no output") for key in extra]
-    return check_shape(shape, dict(value), wire=wire)
+    found = check_shape(shape, dict(value), wire=wire)
+    if not found or at == LATEST_MODEL or not at.has_operation(operation_name):
+        return found
+    then = at.operation(operation_name).output_shape
+    if then is None:
+        return found
+    also_then = {(v.path, v.kind) for v in check_shape(then, dict(value), wire=wire)}
+    return [v for v in found if (v.path, v.kind) in also_then]
 
 
-def check_input(operation_name: str, params: Mapping[str, object]) -> list[Violation]:
-    """Every way request parameters break the operation's input shape (server-side validation).
+def check_input(operation_name: str, params: Mapping[str, object], *, at: ModelAt = LATEST_MODEL) -> list[Violation]:
+    """Every way request parameters break the operation's input shape (server-side validation, as of ``at``).
 
     ``params`` holds every input member by name, whatever its HTTP location, with wire (JSON) values. Unknown
     structure members are ignored, as a restJson1 server ignores them; an unknown union member is reported.
+    At an older release, a member added since is such an unknown member, and an enum value added since is no
+    value of the enum.
     """
-    shape = operation(operation_name).input_shape
+    shape = at.operation(operation_name).input_shape
     if shape is None:
         return []
     return _run(shape, _INPUT, dict(params), "")

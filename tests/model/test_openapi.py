@@ -4,10 +4,12 @@ import json
 import re
 
 import pytest
+from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
-from conformance.model.openapi import OPENAPI_VERSION, document, dumps, pattern_for_json_schema
+from conformance.model.openapi import OPENAPI_VERSION, REQUEST_SUFFIX, document, dumps, pattern_for_json_schema
 from conformance.model.patterns import compile_pattern
+from conformance.model.releases import CHANGE_REQUESTS, ModelAt
 from conformance.model.service import operation_names, service_model
 
 DOC = document()
@@ -120,3 +122,59 @@ def test_portable_patterns_avoid_python_only_syntax() -> None:
     assert text.endswith("(?![\\s\\S])")
     assert "[^" in text  # the near-universal class is written as what it leaves out
     assert pattern_for_json_schema(r"\d+") == "^(?:[0-9]+)(?![\\s\\S])"
+
+
+def _validator(name: str, doc: dict = DOC) -> Draft202012Validator:  # type: ignore[type-arg]
+    return Draft202012Validator({"$ref": f"#/components/schemas/{name}", "components": doc["components"]})
+
+
+def test_requests_read_patterns_anchored_and_responses_as_smithy_does() -> None:
+    """A value that matches only somewhere conforms in a response (SMITHY-C) and is never generated for a request."""
+    create = operations()["CreateMembership"]
+    body = create["requestBody"]["content"]["application/json"]["schema"]
+    result_config = body["properties"]["defaultResultConfiguration"]["$ref"]
+    assert result_config.endswith("MembershipProtectedQueryResultConfiguration" + REQUEST_SUFFIX)
+    s3 = {"resultFormat": "CSV", "bucket": "fuzz-results", "keyPrefix": "   "}  # '[\w!.=*/-]*' matches the empty string
+    response_shape = _validator("ProtectedQueryS3OutputConfiguration")
+    request_shape = _validator("ProtectedQueryS3OutputConfiguration" + REQUEST_SUFFIX)
+    assert list(response_shape.iter_errors(s3)) == []
+    assert [e.validator for e in request_shape.iter_errors(s3)] == ["pattern"]
+    # A value no reading accepts fails both.
+    bucket = {**s3, "keyPrefix": "ok", "bucket": "Not A Bucket!"}
+    assert [e.validator for e in response_shape.iter_errors(bucket)] == ["pattern"]
+    assert [e.validator for e in request_shape.iter_errors(bucket)] == ["pattern"]
+    # Parameters are sent: anchored.
+    get = operations()["GetCollaboration"]["parameters"][0]["schema"]["pattern"]
+    assert get.startswith("^(?:")
+    # Structures without a pattern inside have one component only.
+    components = DOC["components"]["schemas"]
+    assert {"TagMap", "DataEncryptionMetadata"} <= set(components)
+    assert not {"TagMap" + REQUEST_SUFFIX, "DataEncryptionMetadata" + REQUEST_SUFFIX} & set(components)
+
+
+@pytest.mark.parametrize("pattern", model_patterns())
+def test_unanchored_json_schema_patterns_match_where_the_model_pattern_matches_somewhere(pattern: str) -> None:
+    translated = re.compile(pattern_for_json_schema(pattern, anchored=False))
+    model = compile_pattern(pattern)
+    for sample in SAMPLES:
+        assert bool(translated.search(sample)) == bool(model.search(sample)), (pattern, sample)
+
+
+def test_the_document_of_a_release_has_only_what_existed_then() -> None:
+    old = document(ModelAt(CHANGE_REQUESTS))
+    validate(old)
+    assert old["info"]["x-api-version"] == "2025-09-03"
+    names = {op["operationId"] for item in old["paths"].values() for op in item.values()}
+    assert "UpdateCollaborationChangeRequest" not in names
+    assert "CreateCollaborationChangeRequest" in names
+    assert names == set(ModelAt(CHANGE_REQUESTS).operation_names())
+    create = old["paths"]["/collaborations"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert "isMetricsEnabled" not in create["properties"]
+    assert "description" in create["required"]
+    assert create["properties"]["members"]["$ref"]
+    schemas = old["components"]["schemas"]
+    assert schemas["MemberList" + REQUEST_SUFFIX]["maxItems"] == 9
+    assert schemas["AutoApprovedChangeTypeList"]["items"]["enum"] == ["ADD_MEMBER"]
+    assert "approvals" not in schemas["CollaborationChangeRequest"]["properties"]
+    assert [alt["required"] for alt in schemas["ChangeSpecification"]["oneOf"]] == [["member"]]
+    assert old["info"]["x-api-version"] != DOC["info"]["x-api-version"] == "latest"
