@@ -60,6 +60,8 @@ from conformance.fuzz.seeds import ID_REFS, OPAQUE_MEMBERS, account
 from conformance.fuzz.sigv4 import SigV4RequestsAuth
 from conformance.model.openapi import document
 from conformance.model.service import operation
+from conformance.targets.bounded_requests import BoundedSession
+from conformance.targets.spec import Timeouts
 
 NAME = "schemathesis"
 
@@ -129,7 +131,7 @@ def run_schemathesis(
     """One tally per implemented operation (``fuzz:schemathesis:<operation>``), positive and negative cases."""
     schema = schemathesis.openapi.from_dict(document())
     schema.config.update(base_url=endpoint_url)
-    session = requests.Session()
+    session = BoundedSession(Timeouts())  # the default deadline and size cap (the target's own: not passed in yet)
     session.trust_env = False  # a loopback target must not go through an HTTP(S)_PROXY from the environment
     session.auth = SigV4RequestsAuth(signing.credentials, signing.region, extra_headers=signing.extra_headers)
     tallies = []

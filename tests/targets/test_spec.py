@@ -111,6 +111,17 @@ def test_no_config_file_is_mentioned() -> None:
 def test_timeouts_must_be_positive() -> None:
     with pytest.raises(TargetError, match="timeouts must be positive"):
         Timeouts(connect=0)
+    with pytest.raises(TargetError, match="timeouts must be positive"):
+        Timeouts(deadline=0)
+    with pytest.raises(TargetError, match="max_response_bytes must be at least 1024"):
+        Timeouts(max_response_bytes=100)
+
+
+def test_override_replaces_only_the_values_given() -> None:
+    base = Timeouts(connect=1, read=2, deadline=3, max_response_bytes=4096)
+    assert base.override() == base
+    assert base.override(deadline=9) == Timeouts(connect=1, read=2, deadline=9, max_response_bytes=4096)
+    assert base.override(connect=5, max_response_bytes=2048) == Timeouts(5, 2, 3, 2048)
 
 
 def test_specs_are_frozen_against_the_callers_dict() -> None:
