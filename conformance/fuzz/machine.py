@@ -12,7 +12,6 @@ minimal failing program that Hypothesis shrinks to is written as a scenario that
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -39,7 +38,7 @@ from conformance.fuzz.specmodel import (
     Request,
     SpecModel,
 )
-from conformance.model.exchange import CallResult
+from conformance.model.exchange import CallResult, read_json
 
 NAME = "stateful"
 CHECK = "change-requests"
@@ -514,7 +513,7 @@ def _json(result: CallResult) -> Any:
     if exchange is None or not exchange.response_body:
         return {}
     try:
-        return json.loads(exchange.response_body)
+        return read_json(exchange.response_body)
     except ValueError:
         return None
 

@@ -27,7 +27,6 @@ Checks run, and why the others are left out:
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -58,6 +57,7 @@ from conformance.fuzz.refs import Ref
 from conformance.fuzz.results import Finding, Tally, outcome_of
 from conformance.fuzz.seeds import ID_REFS, OPAQUE_MEMBERS, account
 from conformance.fuzz.sigv4 import SigV4RequestsAuth
+from conformance.model.exchange import read_json
 from conformance.model.openapi import document
 from conformance.model.service import operation
 from conformance.targets.bounded_requests import BoundedSession
@@ -73,7 +73,7 @@ def positive_data_not_field_refused(ctx: Any, response: Any, case: Any) -> bool 
     if mode is None or not mode.is_positive or response.status_code != 400:
         return None
     try:
-        body = json.loads(response.content or b"{}")
+        body = read_json(response.content or b"{}")
     except ValueError:
         return None
     if isinstance(body, dict) and body.get("reason") == "FIELD_VALIDATION_FAILED":

@@ -164,3 +164,14 @@ def test_a_step_keeps_its_first_hundred_failures_and_counts_the_rest(tmp_path: P
     assert last.message == "... and 200 more failures (shape) not listed: a step keeps the first 100"
     assert last.evidence.level == max(f.evidence.level for f in step.failures[:-1])
     assert result.outcome is Outcome.FAIL
+
+
+def test_the_fuzz_layers_readers_of_a_body_take_a_deep_one() -> None:
+    """They caught ValueError only; a RecursionError went through and broke the fuzz item."""
+    from conformance.fuzz import execute, judge, machine
+
+    exchange = Exchange("GetCollaboration", "GET", "http://h/", MappingProxyType({}), b"", 200, response_body=DEEP)
+    result = CallResult("GetCollaboration", transport_error="unparseable response", exchange=exchange)
+    assert judge._json(DEEP) is None
+    assert execute._body(result) is None
+    assert machine._json(result) is None
