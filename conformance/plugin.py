@@ -9,7 +9,6 @@ All the work happens in the layers below; this module only translates between th
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
 import json
 import shlex
@@ -41,6 +40,7 @@ from conformance.targets.spec import (
     DEFAULT_CALL_DEADLINE,
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_READ_TIMEOUT,
+    LimitOverrides,
     TargetSpec,
     parse_target,
 )
@@ -231,16 +231,9 @@ def _build_session(config: pytest.Config) -> Session:
             session.target_arg,
             config_file=opt.target_config,
             region=opt.region,
+            timeouts=limit_overrides(opt),
             allow_accounts=opt.allow_account,
         )
-        # Per value: what the command line gives replaces the config file's, the rest stays.
-        timeouts = session.spec.timeouts.override(
-            connect=opt.connect_timeout,
-            read=opt.read_timeout,
-            deadline=opt.call_deadline,
-            max_response_bytes=opt.max_response_bytes,
-        )
-        session.spec = dataclasses.replace(session.spec, timeouts=timeouts)
     except TargetError as exc:
         raise pytest.UsageError(str(exc)) from None
     if session.defects and session.spec.kind != "reference":
@@ -263,6 +256,11 @@ def _build_session(config: pytest.Config) -> Session:
         except (ExpectationsError, OSError) as exc:
             raise pytest.UsageError(f"--expectations: {exc}") from None
     return session
+
+
+def limit_overrides(option: Any) -> LimitOverrides:
+    """The call limits given on the command line (each replaces the target config's; absent ones keep it)."""
+    return LimitOverrides(option.connect_timeout, option.read_timeout, option.call_deadline, option.max_response_bytes)
 
 
 def _size_option(text: str) -> int:

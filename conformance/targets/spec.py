@@ -77,20 +77,24 @@ class Timeouts:
                 f"hundred bytes), got {self.max_response_bytes}"
             )
 
-    def override(
-        self,
-        *,
-        connect: float | None = None,
-        read: float | None = None,
-        deadline: float | None = None,
-        max_response_bytes: int | None = None,
-    ) -> Timeouts:
-        """These limits with the given ones replaced (None keeps a value): the command line over the file."""
+
+@dataclass(frozen=True, slots=True)
+class LimitOverrides:
+    """Limits given on the command line: each one given replaces the target's (None keeps it, e.g. the file's)."""
+
+    connect: float | None = None
+    read: float | None = None
+    deadline: float | None = None
+    max_response_bytes: int | None = None
+
+    def apply(self, timeouts: Timeouts) -> Timeouts:
         return Timeouts(
-            connect=self.connect if connect is None else connect,
-            read=self.read if read is None else read,
-            deadline=self.deadline if deadline is None else deadline,
-            max_response_bytes=self.max_response_bytes if max_response_bytes is None else max_response_bytes,
+            connect=timeouts.connect if self.connect is None else self.connect,
+            read=timeouts.read if self.read is None else self.read,
+            deadline=timeouts.deadline if self.deadline is None else self.deadline,
+            max_response_bytes=(
+                timeouts.max_response_bytes if self.max_response_bytes is None else self.max_response_bytes
+            ),
         )
 
 
@@ -150,13 +154,14 @@ def parse_target(
     *,
     config_file: Path | None = None,
     region: str | None = None,
-    timeouts: Timeouts | None = None,
+    timeouts: Timeouts | LimitOverrides | None = None,
     allow_accounts: Iterable[str] = (),
     actor_profiles: Mapping[str, str] | None = None,
 ) -> TargetSpec:
     """Turn a ``--target`` value (plus the other command-line options) into a checked :class:`TargetSpec`.
 
-    ``region``/``timeouts`` override a config file's; ``allow_accounts`` extends its list; ``actor_profiles``
+    ``region``/``timeouts`` override a config file's (:class:`LimitOverrides`: only the limits it gives);
+    ``allow_accounts`` extends its list; ``actor_profiles``
     (aws only) maps actors to AWS profiles, replacing or adding to the config's or the defaults.
     """
     text = value.strip()
@@ -236,12 +241,9 @@ def _from_entry(entry: ConfigEntry) -> TargetSpec:
         endpoint=entry.endpoint,
         region=entry.region or (DEFAULT_REGION if kind != "aws" else ""),
         actors=actors,
-        timeouts=Timeouts().override(
-            connect=entry.connect_timeout,
-            read=entry.read_timeout,
-            deadline=entry.call_deadline,
-            max_response_bytes=entry.max_response_bytes,
-        ),
+        timeouts=LimitOverrides(
+            entry.connect_timeout, entry.read_timeout, entry.call_deadline, entry.max_response_bytes
+        ).apply(Timeouts()),
         allow_accounts=frozenset(entry.allow_accounts),
         verify=entry.verify,
         source=entry.where,
@@ -251,7 +253,7 @@ def _from_entry(entry: ConfigEntry) -> TargetSpec:
 def _finish(
     spec: TargetSpec,
     region: str | None,
-    timeouts: Timeouts | None,
+    timeouts: Timeouts | LimitOverrides | None,
     allowed: frozenset[str],
     actor_profiles: Mapping[str, str] | None,
 ) -> TargetSpec:
@@ -271,7 +273,7 @@ def _finish(
     spec = replace(
         spec,
         region=region.strip() if region else spec.region,
-        timeouts=timeouts or spec.timeouts,
+        timeouts=timeouts.apply(spec.timeouts) if isinstance(timeouts, LimitOverrides) else timeouts or spec.timeouts,
         allow_accounts=spec.allow_accounts | allowed,
         actors=actors,
     )
