@@ -58,7 +58,7 @@ class ResponseLimitError(HTTPClientError):  # type: ignore[misc]
     def __init__(self, message: str, *, status: int, headers: Mapping[str, str], body: bytes) -> None:
         super().__init__(message=message)
         self.status = status
-        self.headers = dict(headers)
+        self.headers = {str(k): str(v) for k, v in headers.items()}
         self.body = body
 
 
@@ -89,6 +89,7 @@ def read_within(
 ) -> bytes:
     """The whole body of ``raw`` (not yet read), or :class:`ResponseLimitError`.
 
+    ``headers`` must look names up case-insensitively (botocore's HeadersDict, requests' CaseInsensitiveDict).
     ``decode_content`` undoes a Content-Encoding (gzip) as ``requests`` does; the cap then counts decoded bytes.
     botocore reads the bytes as sent (the default).
 
@@ -166,13 +167,12 @@ def _too_slow(
 
 
 def _content_length(headers: Mapping[str, str]) -> int | None:
-    for name, value in headers.items():
-        if name.lower() == "content-length":
-            try:
-                return int(value)
-            except ValueError:
-                return None
-    return None
+    """Content-Length of case-insensitive ``headers`` (botocore's HeadersDict, requests' CaseInsensitiveDict)."""
+    value = headers.get("content-length")
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
 
 
 def _set_socket_timeout(raw: _Raw, seconds: float) -> None:
@@ -221,18 +221,18 @@ class _BoundedSender:
         timeouts = self._timeouts
         deadline = time.monotonic() + timeouts.deadline
         read_timeout = min(timeouts.read, timeouts.deadline)
-        # botocore's per-request read timeout (request.context["read_timeout"]) bounds the wait for the headers.
-        if getattr(request, "context", None) is not None:
+        # The client's read timeout bounds the wait for the headers; a shorter deadline goes in as botocore's
+        # per-request read timeout (request.context["read_timeout"]). Only then: it costs a Timeout per call.
+        if read_timeout < timeouts.read and getattr(request, "context", None) is not None:
             request.context["read_timeout"] = read_timeout
         request.stream_output = True
         response = self._session.send(request)
         raw = response.raw
-        headers = {str(k): str(v) for k, v in response.headers.items()}
         try:
             body = read_within(
                 raw,
                 status=int(response.status_code),
-                headers=headers,
+                headers=response.headers,
                 timeouts=timeouts,
                 deadline=deadline,
                 read_timeout=read_timeout,
@@ -243,7 +243,10 @@ class _BoundedSender:
             raise ConnectionClosedError(error=exc, request=request, endpoint_url=request.url) from None
         finally:
             request.stream_output = False
-        return AWSResponse(response.url, response.status_code, response.headers, _Body(body))
+        # The response as botocore built it, with the body already read in place of the socket it reads from
+        # (AWSResponse.content joins raw.stream()).
+        response.raw = _Body(body)
+        return response
 
 
 def install(client: BaseClient, timeouts: Timeouts) -> None:
