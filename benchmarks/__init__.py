@@ -16,4 +16,5 @@ BENCHMARKS = {
     "startup": "benchmarks.startup",
     "whole-run": "benchmarks.whole_run",
     "call-profile": "benchmarks.call_profile",
+    "big-lists": "benchmarks.big_lists",
 }

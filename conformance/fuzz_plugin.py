@@ -39,7 +39,7 @@ from conformance.report.exchanges import request_mapping, response_mapping
 from conformance.targets.errors import TargetError
 from conformance.targets.running import RunningTarget, start_target
 from conformance.targets.servers import MOTO_ACCOUNT_HEADER
-from conformance.targets.spec import Timeouts, parse_target
+from conformance.targets.spec import LimitOverrides, parse_target
 
 if TYPE_CHECKING:
     # The modules that run the checks import Hypothesis, schemathesis and the generators (about a quarter of a
@@ -444,7 +444,9 @@ def _compare_target(item: FuzzItem) -> RunningTarget:
                 option.compare_target,
                 config_file=option.target_config,
                 region=option.region,
-                timeouts=Timeouts(connect=option.connect_timeout, read=option.read_timeout),
+                timeouts=LimitOverrides(
+                    option.connect_timeout, option.read_timeout, option.call_deadline, option.max_response_bytes
+                ),
                 allow_accounts=option.allow_account,
             )
             state.compare = start_target(spec)

@@ -8,6 +8,7 @@ All the work happens in the layers below; this module only translates between th
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import datetime as dt
 import json
@@ -36,10 +37,18 @@ from conformance.scenario.loader import ScenarioError, load_scenario
 from conformance.scenario.runner import ScenarioResult, run_scenario
 from conformance.scenario.templating import referenced_actors
 from conformance.targets.actors import DUMMY_SECRET
+from conformance.targets.config import parse_size
 from conformance.targets.errors import TargetError
 from conformance.targets.ledger import LEDGER_FOLDER
 from conformance.targets.running import RunningTarget, probe, start_target
-from conformance.targets.spec import TargetSpec, Timeouts, parse_target
+from conformance.targets.spec import (
+    DEFAULT_CALL_DEADLINE,
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_READ_TIMEOUT,
+    LimitOverrides,
+    TargetSpec,
+    parse_target,
+)
 
 # The fuzz checks' pytest side lives in its own glue module; loading it from here keeps one entry point.
 pytest_plugins = ["conformance.fuzz_plugin"]
@@ -143,8 +152,30 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="replace 12-digit account ids in the report folder with placeholders (<account:creator>)",
     )
     group.addoption("--run-id", default=None, help="run id used in resource names and tags (default: random)")
-    group.addoption("--connect-timeout", default=5.0, type=float, help="seconds to wait for a connection")
-    group.addoption("--read-timeout", default=15.0, type=float, help="seconds to wait for a response")
+    group.addoption(
+        "--connect-timeout",
+        default=None,
+        type=float,
+        help=f"seconds to wait for a connection (default {DEFAULT_CONNECT_TIMEOUT:g}, or the target config's)",
+    )
+    group.addoption(
+        "--read-timeout",
+        default=None,
+        type=float,
+        help=f"seconds to wait for each read of a response (default {DEFAULT_READ_TIMEOUT:g}, or the target config's)",
+    )
+    group.addoption(
+        "--call-deadline",
+        default=None,
+        type=float,
+        help=f"seconds a whole call may take, however slowly the answer comes (default {DEFAULT_CALL_DEADLINE:g})",
+    )
+    group.addoption(
+        "--max-response-bytes",
+        default=None,
+        type=_size_option,
+        help="the largest response body read, in bytes or like 8MiB (default 8MiB); a larger one is ERROR",
+    )
     group.addoption(
         "--record",
         action="store_true",
@@ -223,7 +254,7 @@ def _build_session(config: pytest.Config) -> Session:
             session.target_arg,
             config_file=opt.target_config,
             region=opt.region,
-            timeouts=Timeouts(connect=opt.connect_timeout, read=opt.read_timeout),
+            timeouts=limit_overrides(opt),
             allow_accounts=opt.allow_account,
         )
     except TargetError as exc:
@@ -264,6 +295,18 @@ def _build_session(config: pytest.Config) -> Session:
         except (ExpectationsError, OSError) as exc:
             raise pytest.UsageError(f"--expectations: {exc}") from None
     return session
+
+
+def limit_overrides(option: Any) -> LimitOverrides:
+    """The call limits given on the command line (each replaces the target config's; absent ones keep it)."""
+    return LimitOverrides(option.connect_timeout, option.read_timeout, option.call_deadline, option.max_response_bytes)
+
+
+def _size_option(text: str) -> int:
+    try:
+        return parse_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _args_touch(config: pytest.Config, builtin: Path) -> bool:

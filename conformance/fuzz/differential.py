@@ -21,6 +21,7 @@ from conformance.fuzz.execute import CALL_STEP, Outcome, Variant
 from conformance.fuzz.judge import Problem
 from conformance.fuzz.plan import Evidence, Plan
 from conformance.fuzz.results import Finding, Tally, outcome_of
+from conformance.model.exchange import read_json
 
 NAME = "differential"
 
@@ -55,7 +56,7 @@ def answer(outcome: Outcome, normalise: Normaliser) -> Answer:
     exchange = result.exchange
     if exchange is not None and exchange.response_body.strip():
         try:
-            body = normalise(json.loads(exchange.response_body))
+            body = normalise(read_json(exchange.response_body))
         except ValueError:
             body = exchange.response_body[:200].decode("utf-8", "replace")
     return Answer(result.status, None, body)

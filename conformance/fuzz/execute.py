@@ -23,7 +23,7 @@ from conformance.fuzz.readback import Read, round_trip, unchanged, witness_reads
 from conformance.fuzz.refs import UnboundRef, refs_in, resolve
 from conformance.fuzz.seeds import OPAQUE_MEMBERS, seed_for
 from conformance.model.common_errors import is_known_error
-from conformance.model.exchange import CallResult
+from conformance.model.exchange import CallResult, read_json
 from conformance.model.releases import LATEST_MODEL, ModelAt
 from conformance.model.service import operation
 
@@ -415,7 +415,7 @@ def _body(result: CallResult) -> Any:
     if exchange is None or not exchange.response_body.strip():
         return {} if result.ok else None
     try:
-        return json.loads(exchange.response_body)
+        return read_json(exchange.response_body)
     except ValueError:
         return None
 

@@ -13,12 +13,11 @@ Whether a target implements an operation at all is decided first, by the same ru
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from conformance.model.exchange import CallResult
+from conformance.model.exchange import CallResult, read_json
 from conformance.model.releases import LATEST_MODEL, ModelAt
 from conformance.model.shapecheck import check_output
 from conformance.model.violations import ViolationKind
@@ -179,7 +178,7 @@ def _error_member(result: CallResult, name: str) -> Any:
 
 def _json(body: bytes) -> Any:
     try:
-        return json.loads(body)
+        return read_json(body)
     except ValueError:
         return None
 

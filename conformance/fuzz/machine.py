@@ -17,7 +17,6 @@ required (a ``description`` before 2026-06-30, no empty ML ability lists before 
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -44,7 +43,7 @@ from conformance.fuzz.specmodel import (
     Request,
     SpecModel,
 )
-from conformance.model.exchange import CallResult
+from conformance.model.exchange import CallResult, read_json
 from conformance.model.releases import ModelAt
 
 NAME = "stateful"
@@ -556,7 +555,7 @@ def _json(result: CallResult) -> Any:
     if exchange is None or not exchange.response_body:
         return {}
     try:
-        return json.loads(exchange.response_body)
+        return read_json(exchange.response_body)
     except ValueError:
         return None
 

@@ -34,7 +34,6 @@ Checks run, and why the others are left out:
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -68,9 +67,12 @@ from conformance.fuzz.refs import Ref
 from conformance.fuzz.results import Finding, Tally, outcome_of
 from conformance.fuzz.seeds import ID_REFS, OPAQUE_MEMBERS, account
 from conformance.fuzz.sigv4 import SigV4RequestsAuth
+from conformance.model.exchange import read_json
 from conformance.model.openapi import document
 from conformance.model.releases import LATEST_MODEL, ModelAt
 from conformance.model.shapecheck import check_input
+from conformance.targets.bounded_requests import BoundedSession
+from conformance.targets.spec import Timeouts
 
 NAME = "schemathesis"
 
@@ -82,7 +84,7 @@ def positive_data_not_field_refused(ctx: Any, response: Any, case: Any) -> bool 
     if mode is None or not mode.is_positive or response.status_code != 400:
         return None
     try:
-        body = json.loads(response.content or b"{}")
+        body = read_json(response.content or b"{}")
     except ValueError:
         return None
     if isinstance(body, dict) and body.get("reason") == "FIELD_VALIDATION_FAILED":
@@ -143,7 +145,7 @@ def run_schemathesis(
     """
     schema = schemathesis.openapi.from_dict(document(campaign.at))
     schema.config.update(base_url=endpoint_url)
-    session = requests.Session()
+    session = BoundedSession(Timeouts())  # the default deadline and size cap (the target's own: not passed in yet)
     session.trust_env = False  # a loopback target must not go through an HTTP(S)_PROXY from the environment
     session.auth = SigV4RequestsAuth(signing.credentials, signing.region, extra_headers=signing.extra_headers)
     tallies = []

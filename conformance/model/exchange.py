@@ -3,10 +3,15 @@
 botocore parses (and forgives) what a server sends; a conformance check has to look at what was actually on
 the wire. A :class:`Recorder` hooks a client's ``before-send`` and ``after-call`` events (after-call fires
 before a ``ClientError`` is raised, so errors are captured too).
+
+:func:`read_json` is the one way the suite reads a JSON body a target sent: whatever the bytes, it returns a
+value no deeper than :data:`MAX_JSON_DEPTH` or raises :class:`UnreadableJson` (a ``ValueError``), never a
+``RecursionError`` from here or from the code that walks the value later.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -14,6 +19,52 @@ from types import MappingProxyType
 from typing import Any
 
 from botocore.client import BaseClient
+
+MAX_JSON_DEPTH = 64
+"""The deepest nesting of objects and arrays :func:`read_json` accepts. The deepest Clean Rooms output shape is
+10 levels; the rest is room for free-form document members. A bound far below the interpreter's recursion limit
+means every recursive walk of a body (the shape checker, the report, deepdiff) stays safe."""
+
+
+class UnreadableJson(ValueError):
+    """A body that is not UTF-8 JSON, or nests deeper than :data:`MAX_JSON_DEPTH`; the message says which."""
+
+
+class TooDeepJson(UnreadableJson):
+    """JSON nested deeper than :data:`MAX_JSON_DEPTH`: well-formed, perhaps, but no Clean Rooms answer."""
+
+
+def read_json(body: bytes) -> Any:
+    """The JSON value of a body a target sent (restJson1 bodies are UTF-8 JSON); :class:`UnreadableJson` if none."""
+    try:
+        value = json.loads(body.decode("utf-8"))
+    except RecursionError:
+        # The C decoder stops at the interpreter's recursion limit: the body is deeper than anything readable.
+        raise TooDeepJson(f"JSON nested more than {MAX_JSON_DEPTH} levels deep") from None
+    except ValueError as exc:  # UnicodeDecodeError is one too
+        raise UnreadableJson(f"not JSON: {exc}") from None
+    # Counting brackets is a fast C loop; only a body with many of them needs its depth measured.
+    if body.count(b"[") + body.count(b"{") > MAX_JSON_DEPTH and _deeper_than(value, MAX_JSON_DEPTH):
+        raise TooDeepJson(f"JSON nested more than {MAX_JSON_DEPTH} levels deep")
+    return value
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether ``value`` nests objects/arrays more than ``limit`` deep, walked level by level (no recursion)."""
+    level = [value] if type(value) in (dict, list) else []
+    depth = 0
+    while level:
+        depth += 1
+        if depth > limit:
+            return True
+        deeper = []
+        for container in level:
+            for item in container.values() if type(container) is dict else container:
+                if type(item) in (dict, list):
+                    deeper.append(item)
+        level = deeper
+    return False
+
 
 #: Request headers that carry credentials or signatures; never stored in an Exchange.
 SECRET_HEADERS = frozenset({"authorization", "x-amz-security-token", "x-amz-content-sha256"})

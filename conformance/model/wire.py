@@ -8,10 +8,10 @@ calls separately; here only what the parsed value can no longer show is reported
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 
 from conformance.model.common_errors import is_known_error
+from conformance.model.exchange import UnreadableJson, read_json
 from conformance.model.service import error_status, operation
 from conformance.model.shapecheck import check_error_body, check_shape
 from conformance.model.violations import Violation, ViolationKind
@@ -148,10 +148,10 @@ def _clean(value: str) -> str:
 
 
 def _decode(body: bytes) -> object:
-    """The JSON value of a body, or :data:`_NOT_JSON` (restJson1 bodies are UTF-8 JSON)."""
+    """The JSON value of a body, or :data:`_NOT_JSON` (not UTF-8 JSON, or nested too deep to walk safely)."""
     try:
-        return json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        return read_json(body)
+    except UnreadableJson:
         return _NOT_JSON
 
 

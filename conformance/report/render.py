@@ -15,6 +15,7 @@ from typing import Any
 
 import jinja2
 
+from .exchanges import KEPT_BYTES
 from .records import OUTCOMES, CheckRecord, ScenarioRecord
 from .results import outcome_counts
 
@@ -53,11 +54,17 @@ class Tally:
         return [(o, n) for o, n in self.counts.items() if n]
 
 
-def pretty(value: Any) -> str:
-    """JSON, indented, non-ASCII kept readable; text stays text."""
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+SHOWN_CHARS = 8192
+"""The most of one body, parameter set or header block the HTML page shows (results.json keeps more): a failure
+block stays readable, and a run where every step fails with a large answer still makes a page a browser opens."""
+
+
+def pretty(value: Any, limit: int = SHOWN_CHARS) -> str:
+    """JSON, indented, non-ASCII kept readable; text stays text; at most ``limit`` characters (0: all)."""
+    text = value if isinstance(value, str) else json.dumps(value, indent=2, ensure_ascii=False, default=str)
+    if limit and len(text) > limit:
+        return f"{text[:limit]}\n... (the page shows the first {limit:,} of {len(text):,} characters)"
+    return text
 
 
 def when(epoch: float) -> str:
@@ -84,4 +91,5 @@ def environment() -> jinja2.Environment:
     env.filters["when"] = when
     env.globals["anchor"] = anchor
     env.globals["OUTCOMES"] = OUTCOMES
+    env.globals["KEPT_KIB"] = KEPT_BYTES // 1024
     return env

@@ -25,7 +25,7 @@ from typing import Any, Literal, Protocol
 
 import jmespath
 
-from conformance.model.exchange import CallResult, Exchange
+from conformance.model.exchange import CallResult, Exchange, TooDeepJson, UnreadableJson, read_json
 from conformance.model.service import OperationInfo, Paging, operation, paging
 from conformance.model.shapecheck import check_output
 from conformance.model.violations import Violation, ViolationKind
@@ -259,7 +259,7 @@ def _run_step(
         return StepResult(
             step,
             outcome,
-            tuple(failures),
+            _bounded(failures),
             params,
             raw_body,
             response,
@@ -303,6 +303,22 @@ def _run_step(
     return finish(Outcome.FAIL if failures else Outcome.PASS, failures, answer.value, result), stop
 
 
+#: The most failures a step keeps; the rest become one summary failure. A 2 MB list answer whose every entry
+#: lacks a member yields tens of thousands of findings: kept, they made a 51 MB results.json from one step.
+MAX_STEP_FAILURES = 100
+
+
+def _bounded(failures: Sequence[Failure]) -> tuple[Failure, ...]:
+    if len(failures) <= MAX_STEP_FAILURES:
+        return tuple(failures)
+    kept, dropped = failures[:MAX_STEP_FAILURES], failures[MAX_STEP_FAILURES:]
+    # The summary carries the strongest evidence of what it stands for, so --evidence gates exactly as before.
+    strongest = max(dropped, key=lambda f: f.evidence.level)
+    kinds = ", ".join(sorted({f.kind for f in dropped}))
+    message = f"... and {len(dropped):,} more failures ({kinds}) not listed: a step keeps the first {len(kept)}"
+    return (*kept, replace(strongest, message=message, path=""))
+
+
 def _call(caller: Caller, step: Step, params: Mapping[str, Any], raw_body: bytes | None) -> CallResult | Failure:
     try:
         return caller.call(step.actor, step.operation, params, raw_body=raw_body)
@@ -313,6 +329,9 @@ def _call(caller: Caller, step: Step, params: Mapping[str, Any], raw_body: bytes
 
 #: A ``pages: all`` step gives up after this many pages: a target whose tokens never end would loop forever.
 MAX_PAGES = 1000
+#: ... or once its pages' bodies add up to more than this: each page is capped by the target's response-size cap,
+#: but a thousand capped pages are not, and their items are all held at once to be judged.
+MAX_PAGED_BYTES = 32 * 1024 * 1024
 
 
 def _later_pages(
@@ -335,6 +354,7 @@ def _later_pages(
     token = first.value.get(paging.output_token)
     seen: set[Any] = set()
     failures: list[Failure] = []
+    paged = 0
     while token is not None:
         number = len(pages) + 2
         if token in seen or number > MAX_PAGES:
@@ -347,6 +367,13 @@ def _later_pages(
         if isinstance(result, Failure):
             return result, failures
         pages.append(result)
+        paged += len(result.exchange.response_body) if result.exchange is not None else 0
+        if paged > MAX_PAGED_BYTES:
+            message = (
+                f"pages: all stopped at page {number}: pages 2 to {number} hold {paged:,} bytes, more than "
+                f"{MAX_PAGED_BYTES:,}; a list this large cannot be judged in memory"
+            )
+            return Failure("transport", message, MODEL_EVIDENCE, step.index), failures
         answer = _read(plan.info, result, step.index)
         if isinstance(answer, Failure):
             return replace(answer, message=f"page {number}: {answer.message}"), failures
@@ -376,7 +403,11 @@ def _read(info: OperationInfo, result: CallResult, index: int) -> _Answer | Fail
     reason = unsupported_reason(status, code, headers, body)
     if reason is not None:
         return Failure("unsupported", f"{info.name} is not implemented by the target: {reason}", MODEL_EVIDENCE, index)
-    document = _json_object(body) if body.strip() else ({} if exchange is not None else None)
+    try:
+        document = _json_object(body) if body.strip() else ({} if exchange is not None else None)
+    except TooDeepJson as exc:
+        # botocore may have parsed it, but nothing past this point could walk it safely: the target broke.
+        return Failure("unparseable", f"HTTP {status} body is unreadable: {exc}: {body[:80]!r}", MODEL_EVIDENCE, index)
     if code is None:
         if result.parsed is None:
             return Failure("error", "the call returned neither a response nor an error", MODEL_EVIDENCE, index)
@@ -392,9 +423,12 @@ def _read(info: OperationInfo, result: CallResult, index: int) -> _Answer | Fail
 
 
 def _json_object(body: bytes) -> Mapping[str, Any] | None:
+    """The body as a JSON object; None when it is another JSON value or not JSON. Raises :class:`TooDeepJson`."""
     try:
-        document = json.loads(body)
-    except ValueError:
+        document = read_json(body)
+    except TooDeepJson:
+        raise
+    except UnreadableJson:
         return None
     return document if isinstance(document, dict) else None
 
@@ -575,7 +609,10 @@ def _response_text(call: CallResult) -> str:
         head += f" ({call.transport_error})"
     if exchange is not None and exchange.response_body:
         body = exchange.response_body
-        document = _json_object(body)
+        try:
+            document = _json_object(body)
+        except TooDeepJson:
+            document = None
         text = _dumps(document) if document is not None else body.decode("utf-8", "replace")
         return f"{head} {_clip(text, _BODY_SHOWN)}"
     if call.parsed is not None:

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from conformance.targets.errors import RequestBuildError, TargetError
 from conformance.targets.running import RunningTarget, new_run_id, probe, start_target
-from conformance.targets.spec import ActorSpec, TargetSpec, Timeouts, parse_target
+from conformance.targets.spec import ActorSpec, LimitOverrides, TargetSpec, Timeouts, parse_target
 
 __all__ = [
     "ActorSpec",
+    "LimitOverrides",
     "RequestBuildError",
     "RunningTarget",
     "TargetError",

@@ -13,7 +13,6 @@ is exactly when the raw body matters), and a per-thread body override for ``raw_
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Mapping
@@ -26,8 +25,9 @@ from botocore.exceptions import ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotocoreConnectionError
 from botocore.parsers import ResponseParserError
 
-from conformance.model.exchange import CallResult, Exchange, Recorder
+from conformance.model.exchange import CallResult, Exchange, Recorder, TooDeepJson, UnreadableJson, read_json
 from conformance.model.service import UnknownOperationError, operation
+from conformance.targets.bounded import ResponseLimitError
 from conformance.targets.errors import RequestBuildError, TargetError
 
 _TRANSPORT_ERRORS = (HTTPClientError, BotocoreConnectionError)
@@ -97,6 +97,10 @@ class Instruments:
     def _capture_response(self, response_dict: Mapping[str, Any], **_: Any) -> None:
         self._local.response = response_dict
 
+    def note_response(self, status: int, headers: Mapping[str, str], body: bytes) -> None:
+        """Keep a response botocore never parsed (one that broke the call's limits) as this call's exchange."""
+        self._local.response = {"status_code": status, "headers": headers, "body": body}
+
     def _mark_parsed(self, **_: Any) -> None:
         self._local.parsed = True
 
@@ -124,6 +128,10 @@ def call(
         return _result(operation_name, instruments, start, error_code=code, error=error)
     except ResponseParserError as exc:
         return _result(operation_name, instruments, start, transport_error=f"unparseable response: {_line(exc)}")
+    except ResponseLimitError as exc:
+        # Too slow, too large or cut short: botocore never saw a response, so what did arrive is kept here.
+        instruments.note_response(exc.status, exc.headers, exc.body)
+        return _result(operation_name, instruments, start, transport_error=str(exc))
     except _TRANSPORT_ERRORS as exc:
         return _result(operation_name, instruments, start, transport_error=_line(exc))
     except TargetError:
@@ -179,12 +187,11 @@ def _unparseable_success(exchange: Exchange | None, parsed: Mapping[str, Any]) -
     if exchange is None or parsed or not exchange.response_body.strip():
         return None
     try:
-        json.loads(exchange.response_body)
-    except ValueError:
+        read_json(exchange.response_body)
+    except UnreadableJson as exc:
         kind = exchange.response_headers.get("content-type", "no content-type")
-        return (
-            f"unparseable response: HTTP {exchange.status} body is not JSON ({kind}): {exchange.response_body[:80]!r}"
-        )
+        what = str(exc) if isinstance(exc, TooDeepJson) else "not JSON"
+        return f"unparseable response: HTTP {exchange.status} body is {what} ({kind}): {exchange.response_body[:80]!r}"
     return None
 
 

@@ -4,8 +4,8 @@ Client creation is the expensive part of a botocore call path (a new session re-
 so emulator clients all come from one process-wide session and real-AWS per-profile sessions share its
 model loader. Every client is built the same way: no client-side parameter validation (the suite must be
 able to send invalid input), exactly one attempt (a 500 must come back as one exchange, not three), the
-target's connect and read timeouts, and explicit credentials or an explicit profile, never the
-environment's defaults.
+target's connect and read timeouts, its call deadline and response-size cap (``bounded.install``), and
+explicit credentials or an explicit profile, never the environment's defaults.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from botocore.client import BaseClient
 from botocore.config import Config
 
 from conformance.model.service import SERVICE_NAME, isolated_session
+from conformance.targets import bounded
 from conformance.targets.endpoints import parse_endpoint
 from conformance.targets.spec import ActorSpec, TargetSpec
 
@@ -94,6 +95,7 @@ def emulator_client(spec: TargetSpec, endpoint_url: str, actor: ActorSpec) -> Ba
             verify=_verify(spec),
             config=client_config(spec, endpoint_url),
         )
+    bounded.install(client, spec.timeouts)
     return client
 
 
@@ -107,6 +109,7 @@ def aws_client(spec: TargetSpec, session: botocore.session.Session, service: str
         verify=_verify(spec),
         config=client_config(spec, endpoint),
     )
+    bounded.install(client, spec.timeouts)
     return client
 
 

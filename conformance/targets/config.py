@@ -9,7 +9,9 @@ The format (the user-facing description with examples is ``docs/targets.md``)::
                                             # reference/moto (the suite starts those itself)
     region = "us-east-1"                    # default us-east-1 on emulators; required for aws (or --region)
     connect_timeout = 5.0                   # seconds
-    read_timeout = 15.0                     # seconds
+    read_timeout = 15.0                     # seconds, per socket read
+    call_deadline = 60.0                    # seconds, the whole call, however slowly the bytes come
+    max_response_bytes = "8 MiB"            # the largest response body read (a number of bytes, or "N KiB|MiB")
     verify = true                           # https only: false, or a CA bundle path (relative to this file)
     allow_accounts = ["111111111111"]       # aws only: the accounts the run may touch
     description = "free text"
@@ -52,6 +54,8 @@ TARGET_KEYS = (
     "region",
     "connect_timeout",
     "read_timeout",
+    "call_deadline",
+    "max_response_bytes",
     "verify",
     "allow_accounts",
     "description",
@@ -93,6 +97,8 @@ class ConfigEntry:
     region: str | None = None
     connect_timeout: float | None = None
     read_timeout: float | None = None
+    call_deadline: float | None = None
+    max_response_bytes: int | None = None
     verify: bool | str = True
     allow_accounts: tuple[str, ...] = ()
     description: str = ""
@@ -159,6 +165,8 @@ def _entry(path: Path, name: str, table: Any) -> ConfigEntry:
         region=region,
         connect_timeout=_opt_seconds(path, key, table, "connect_timeout"),
         read_timeout=_opt_seconds(path, key, table, "read_timeout"),
+        call_deadline=_opt_seconds(path, key, table, "call_deadline"),
+        max_response_bytes=_opt_size(path, key, table, "max_response_bytes"),
         verify=_verify(path, key, table),
         allow_accounts=allow,
         description=_opt_str(path, key, table, "description") or "",
@@ -295,6 +303,35 @@ def _opt_seconds(path: Path, key: str, table: Mapping[str, Any], name: str) -> f
     if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
         raise TargetError(f"{path}: {key}.{name}: must be a positive number of seconds, like {name} = 5.0")
     return float(value)
+
+
+def _opt_size(path: Path, key: str, table: Mapping[str, Any], name: str) -> int | None:
+    value = table.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise TargetError(f'{path}: {key}.{name}: must be a number of bytes or a size like "8 MiB", got {_type(value)}')
+    try:
+        size = parse_size(str(value))
+    except ValueError as exc:
+        raise TargetError(f"{path}: {key}.{name}: {exc}") from None
+    if size < MIN_RESPONSE_BYTES:
+        raise TargetError(f'{path}: {key}.{name}: must be at least {MIN_RESPONSE_BYTES} bytes, like {name} = "8 MiB"')
+    return size
+
+
+#: A smaller cap would refuse even a Clean Rooms error body (a few hundred bytes).
+MIN_RESPONSE_BYTES = 1024
+_SIZE = re.compile(r"\s*([0-9]+)\s*(B|KiB|MiB|GiB)?\s*", re.IGNORECASE)
+_UNITS = {"b": 1, "kib": 1024, "mib": 1024**2, "gib": 1024**3}
+
+
+def parse_size(text: str) -> int:
+    """A size in bytes from ``8388608``, ``"512 KiB"``, ``"8MiB"`` or ``"1 GiB"``; ValueError says how to write it."""
+    found = _SIZE.fullmatch(text)
+    if found is None:
+        raise ValueError(f"{text!r} is not a size; write a number of bytes or a size like 8MiB, 512KiB")
+    return int(found.group(1)) * _UNITS[(found.group(2) or "b").lower()]
 
 
 def _type(value: Any) -> str:

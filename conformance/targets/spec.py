@@ -24,7 +24,7 @@ from conformance.targets.actors import (
     is_account_id,
     is_actor_name,
 )
-from conformance.targets.config import REGION, ConfigEntry, load_config
+from conformance.targets.config import MIN_RESPONSE_BYTES, REGION, ConfigEntry, load_config
 from conformance.targets.endpoints import EndpointSyntaxError, looks_like_host_port, parse_endpoint
 from conformance.targets.errors import TargetError
 
@@ -36,16 +36,66 @@ _USAGE = (
 )
 
 
+#: The defaults of :class:`Timeouts`, in one place for the options, the config file and the docs.
+DEFAULT_CONNECT_TIMEOUT = 5.0
+DEFAULT_READ_TIMEOUT = 15.0
+DEFAULT_CALL_DEADLINE = 60.0
+"""Seconds. Clean Rooms answers in well under a second; botocore's own read timeout is 60 s, so a call still
+arriving after a minute is broken, not slow. Four read timeouts: a slow but steady answer is not cut off."""
+DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024
+"""8 MiB. The largest answer the model allows is BatchGetCollaborationAnalysisTemplate: 10 templates whose text
+may be 500,000 characters each, about 5 MB of JSON; every list page is at most 100 entries of a few hundred bytes.
+8 MiB is above that with room, and small enough that a run holds a few of them at once without trouble."""
+
+
 @dataclass(frozen=True, slots=True)
 class Timeouts:
-    """Socket timeouts of every request, in seconds."""
+    """The limits of every call: socket timeouts and a total deadline in seconds, and a response-size cap.
 
-    connect: float = 5.0
-    read: float = 15.0
+    ``connect`` and ``read`` bound each socket operation (a read timeout restarts with every byte that arrives);
+    ``deadline`` bounds the whole call, from sending the request to the last byte of the response, however
+    slowly the bytes come; ``max_response_bytes`` bounds the body the suite reads. A call that breaks the deadline
+    or the cap ends as a transport error (the step's ERROR), never as a hung run or a run out of memory.
+    """
+
+    connect: float = DEFAULT_CONNECT_TIMEOUT
+    read: float = DEFAULT_READ_TIMEOUT
+    deadline: float = DEFAULT_CALL_DEADLINE
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
 
     def __post_init__(self) -> None:
-        if not (self.connect > 0 and self.read > 0):
-            raise TargetError(f"timeouts must be positive seconds, got connect={self.connect}, read={self.read}")
+        if not (self.connect > 0 and self.read > 0 and self.deadline > 0):
+            raise TargetError(
+                f"timeouts must be positive seconds, got connect={self.connect}, read={self.read}, "
+                f"deadline={self.deadline}"
+            )
+        if isinstance(self.max_response_bytes, bool) or not isinstance(self.max_response_bytes, int):
+            raise TargetError(f"max_response_bytes must be a whole number of bytes, got {self.max_response_bytes!r}")
+        if self.max_response_bytes < MIN_RESPONSE_BYTES:
+            raise TargetError(
+                f"max_response_bytes must be at least {MIN_RESPONSE_BYTES} (a Clean Rooms error body alone is a few "
+                f"hundred bytes), got {self.max_response_bytes}"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class LimitOverrides:
+    """Limits given on the command line: each one given replaces the target's (None keeps it, e.g. the file's)."""
+
+    connect: float | None = None
+    read: float | None = None
+    deadline: float | None = None
+    max_response_bytes: int | None = None
+
+    def apply(self, timeouts: Timeouts) -> Timeouts:
+        return Timeouts(
+            connect=timeouts.connect if self.connect is None else self.connect,
+            read=timeouts.read if self.read is None else self.read,
+            deadline=timeouts.deadline if self.deadline is None else self.deadline,
+            max_response_bytes=(
+                timeouts.max_response_bytes if self.max_response_bytes is None else self.max_response_bytes
+            ),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,13 +183,14 @@ def parse_target(
     *,
     config_file: Path | None = None,
     region: str | None = None,
-    timeouts: Timeouts | None = None,
+    timeouts: Timeouts | LimitOverrides | None = None,
     allow_accounts: Iterable[str] = (),
     actor_profiles: Mapping[str, str] | None = None,
 ) -> TargetSpec:
     """Turn a ``--target`` value (plus the other command-line options) into a checked :class:`TargetSpec`.
 
-    ``region``/``timeouts`` override a config file's; ``allow_accounts`` extends its list; ``actor_profiles``
+    ``region``/``timeouts`` override a config file's (:class:`LimitOverrides`: only the limits it gives);
+    ``allow_accounts`` extends its list; ``actor_profiles``
     (aws only) maps actors to AWS profiles, replacing or adding to the config's or the defaults.
     """
     text = value.strip()
@@ -214,14 +265,15 @@ def _from_entry(entry: ConfigEntry) -> TargetSpec:
                 secret_access_key=a.secret_access_key,
                 session_token=a.session_token,
             )
-    defaults = Timeouts()
     return TargetSpec(
         name=entry.name,
         kind=kind,
         endpoint=entry.endpoint,
         region=entry.region or (DEFAULT_REGION if kind != "aws" else ""),
         actors=actors,
-        timeouts=Timeouts(connect=entry.connect_timeout or defaults.connect, read=entry.read_timeout or defaults.read),
+        timeouts=LimitOverrides(
+            entry.connect_timeout, entry.read_timeout, entry.call_deadline, entry.max_response_bytes
+        ).apply(Timeouts()),
         allow_accounts=frozenset(entry.allow_accounts),
         verify=entry.verify,
         source=entry.where,
@@ -232,7 +284,7 @@ def _from_entry(entry: ConfigEntry) -> TargetSpec:
 def _finish(
     spec: TargetSpec,
     region: str | None,
-    timeouts: Timeouts | None,
+    timeouts: Timeouts | LimitOverrides | None,
     allowed: frozenset[str],
     actor_profiles: Mapping[str, str] | None,
 ) -> TargetSpec:
@@ -252,7 +304,7 @@ def _finish(
     spec = replace(
         spec,
         region=region.strip() if region else spec.region,
-        timeouts=timeouts or spec.timeouts,
+        timeouts=timeouts.apply(spec.timeouts) if isinstance(timeouts, LimitOverrides) else timeouts or spec.timeouts,
         allow_accounts=spec.allow_accounts | allowed,
         actors=actors,
     )

@@ -73,3 +73,38 @@ def test_bodies_that_are_not_json() -> None:
 )
 def test_error_code(response: dict[str, object] | None, code: str | None) -> None:
     assert error_code(response) == code
+
+
+def test_a_record_keeps_the_first_64_kib_of_what_is_large() -> None:
+    from conformance.report.exchanges import KEPT_BYTES
+
+    big = b'{"collaborationList": [' + b'"x", ' * 100_000 + b'"x"]}'
+    exchange = _exchange(
+        url="http://127.0.0.1:1/collaborations?q=" + "u" * 100_000,
+        request_body=b"r" * 200_000,
+        status=200,
+        response_headers=MappingProxyType({"X-Huge": "h" * 10_000}),
+        response_body=big,
+    )
+    request = request_mapping({"name": "n" * 100_000}, exchange)
+    response = response_mapping(exchange)
+
+    assert response is not None
+    assert response["body"] == big[:KEPT_BYTES].decode()
+    assert (response["body_size"], response["body_cut"]) == (len(big), True)
+    assert response["headers"]["x-huge"].endswith("... (cut: 10,000 characters)")
+    assert len(response["headers"]["x-huge"]) < 4200
+    assert (len(request["body"]), request["body_size"], request["body_cut"]) == (KEPT_BYTES, 200_000, True)
+    assert (len(request["url"]), request["url_cut"]) == (KEPT_BYTES, True)
+    assert request["params"].startswith('{"name": "nnn')
+    assert (len(request["params"]), request["params_size"], request["params_cut"]) == (KEPT_BYTES, 100_012, True)
+
+
+def test_a_body_of_exactly_64_kib_is_kept_whole() -> None:
+    from conformance.report.exchanges import KEPT_BYTES
+
+    body = b'"' + b"x" * (KEPT_BYTES - 2) + b'"'
+    response = response_mapping(_exchange(status=200, response_body=body))
+    assert response is not None
+    assert response["body"] == "x" * (KEPT_BYTES - 2)
+    assert "body_cut" not in response

@@ -200,3 +200,17 @@ def test_fuzz_variant_counts_per_strategy_and_operation(mixed: Results, parse_ht
 
 def test_no_fuzz_section_without_fuzz_records(mixed: Results, parse_html: Any) -> None:
     assert not parse_html(render_html(mixed)).find_all("table", class_="fuzz")
+
+
+def test_a_cut_body_is_marked_and_the_page_shows_at_most_8_kib_of_it(build: SimpleNamespace) -> None:
+    from conformance.model.exchange import Exchange
+    from conformance.report.exchanges import response_mapping
+
+    big = b'{"collaborationList": [' + b'"x", ' * 100_000 + b'"x"]}'
+    exchange = Exchange("ListCollaborations", "GET", "http://h/", {}, b"", 200, {}, big)
+    failing = build.check("s0", 0, "FAIL", operation="ListCollaborations", response=response_mapping(exchange))
+    html = render_html(Results(build.run_info(), (build.scenario("s0", "FAIL"),), (failing,)))
+
+    assert f"cut: the record keeps the first 64 KiB of {len(big):,} bytes" in html
+    assert "(the page shows the first 8,192 of 65,536 characters)" in html
+    assert len(html) < 100_000

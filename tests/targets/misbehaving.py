@@ -17,6 +17,10 @@ Modes:
 * ``missing-field`` — 200 with a ``collaboration`` that lacks most required members.
 * ``echo`` — 200 with the request's own body (empty for a request without one), as JSON.
 * ``canned`` — whatever :class:`CannedResponse` is given.
+* ``routed`` — whatever ``route(request)`` returns for each request (a :class:`CannedResponse`), e.g. to answer
+  list operations differently from the others, or to pass requests on to another server and change the answer.
+* ``stream`` — the :class:`StreamedResponse` given: a body sent piece by piece, slowly, without end, or cut
+  short (the hostile targets of ``tests/hostile/``).
 
 :func:`closed_port_url` gives a loopback URL nothing listens on, for "connection refused".
 
@@ -32,13 +36,25 @@ import json
 import socket
 import socketserver
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from types import MappingProxyType, TracebackType
 from typing import Final
 
-MODES: Final = ("ok", "hang", "drop", "non-json", "status-500", "wrong-status", "missing-field", "echo", "canned")
+MODES: Final = (
+    "ok",
+    "hang",
+    "drop",
+    "non-json",
+    "status-500",
+    "wrong-status",
+    "missing-field",
+    "echo",
+    "canned",
+    "routed",
+    "stream",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +64,24 @@ class CannedResponse:
     status: int = 200
     body: bytes = b"{}"
     headers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({"Content-Type": "application/json"}))
+
+
+@dataclass(frozen=True, slots=True)
+class StreamedResponse:
+    """A response whose body goes out piece by piece: slowly, without end, or cut short.
+
+    The head (status, headers, ``declared_length`` as Content-Length when given) and ``first`` go out at once;
+    then ``piece`` every ``interval`` seconds, ``pieces`` times (None: until the client hangs up or the server
+    stops), and the connection is closed. A ``declared_length`` larger than what is sent is a truncated body.
+    """
+
+    status: int = 200
+    headers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({"Content-Type": "application/json"}))
+    declared_length: int | None = None
+    first: bytes = b""
+    piece: bytes = b" "
+    interval: float = 0.0
+    pieces: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,14 +120,28 @@ _DEFAULTS: Final[Mapping[str, CannedResponse]] = MappingProxyType(
 class MisbehavingServer:
     """A threaded HTTP/1.1 server on 127.0.0.1 that answers every request according to ``mode``."""
 
-    def __init__(self, mode: str = "ok", *, response: CannedResponse | None = None) -> None:
+    def __init__(
+        self,
+        mode: str = "ok",
+        *,
+        response: CannedResponse | None = None,
+        route: Callable[[SeenRequest], CannedResponse] | None = None,
+        stream: StreamedResponse | None = None,
+    ) -> None:
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; use one of {', '.join(MODES)}")
         if mode == "canned" and response is None:
             raise ValueError("mode 'canned' needs a response=CannedResponse(...)")
+        if mode == "routed" and route is None:
+            raise ValueError("mode 'routed' needs a route=function(SeenRequest) -> CannedResponse")
+        if mode == "stream" and stream is None:
+            raise ValueError("mode 'stream' needs a stream=StreamedResponse(...)")
         self.mode = mode
         self.response = response or _DEFAULTS.get(mode, CannedResponse())
+        self.route = route
+        self.stream = stream
         self._requests: list[SeenRequest] = []
+        self._pieces: list[int] = []
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._server: _Server | None = None
@@ -141,9 +189,19 @@ class MisbehavingServer:
     ) -> None:
         self.stop()
 
+    @property
+    def pieces_sent(self) -> tuple[int, ...]:
+        """Per finished ``stream`` response, how many pieces went out before it ended."""
+        with self._lock:
+            return tuple(self._pieces)
+
     def _seen(self, request: SeenRequest) -> None:
         with self._lock:
             self._requests.append(request)
+
+    def _streamed(self, pieces: int) -> None:
+        with self._lock:
+            self._pieces.append(pieces)
 
 
 def closed_port_url() -> str:
@@ -173,14 +231,13 @@ class _Handler(BaseHTTPRequestHandler):
         owner = self.server.owner
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        owner._seen(
-            SeenRequest(
-                method=self.command,
-                path=self.path,
-                headers=MappingProxyType({k.lower(): v for k, v in self.headers.items()}),
-                body=body,
-            )
+        seen = SeenRequest(
+            method=self.command,
+            path=self.path,
+            headers=MappingProxyType({k.lower(): v for k, v in self.headers.items()}),
+            body=body,
         )
+        owner._seen(seen)
         if owner.mode == "hang":
             owner._stopping.wait(timeout=60)
             self.close_connection = True
@@ -188,13 +245,39 @@ class _Handler(BaseHTTPRequestHandler):
         if owner.mode == "drop":
             self.close_connection = True
             return
-        response = owner.response
+        if owner.mode == "stream":
+            assert owner.stream is not None
+            self._stream(owner, owner.stream)
+            return
+        response = owner.route(seen) if owner.route is not None else owner.response
         if owner.mode == "echo":
             response = CannedResponse(body=body)
-        head = [f"HTTP/1.1 {response.status} {self.responses.get(response.status, ('',))[0]}"]
-        head += [f"{k}: {v}" for k, v in response.headers.items()]
-        head += [f"Content-Length: {len(response.body)}", "", ""]
-        self.wfile.write("\r\n".join(head).encode("latin-1") + response.body)
+        headers = {**response.headers, "Content-Length": str(len(response.body))}
+        self.wfile.write(self._head(response.status, headers) + response.body)
         self.wfile.flush()
+
+    def _head(self, status: int, headers: Mapping[str, str]) -> bytes:
+        lines = [f"HTTP/1.1 {status} {self.responses.get(status, ('',))[0]}"]
+        lines += [f"{k}: {v}" for k, v in headers.items()]
+        return "\r\n".join([*lines, "", ""]).encode("latin-1")
+
+    def _stream(self, owner: MisbehavingServer, stream: StreamedResponse) -> None:
+        self.close_connection = True
+        headers = dict(stream.headers)
+        if stream.declared_length is not None:
+            headers["Content-Length"] = str(stream.declared_length)
+        sent = 0
+        try:
+            self.wfile.write(self._head(stream.status, headers) + stream.first)
+            self.wfile.flush()
+            while (stream.pieces is None or sent < stream.pieces) and not owner._stopping.is_set():
+                if stream.interval:
+                    owner._stopping.wait(stream.interval)
+                self.wfile.write(stream.piece)
+                self.wfile.flush()
+                sent += 1
+        except OSError:  # the client hung up, as it should when it gives up on an endless body
+            pass
+        owner._streamed(sent)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _handle

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from conformance.targets import TargetError, Timeouts, parse_target
-from conformance.targets.config import load_config
+from conformance.targets.config import load_config, parse_size
 
 GOOD = """
 [targets.staging-fake]
@@ -14,6 +14,8 @@ endpoint = "http://127.0.0.1:4566"
 region = "eu-central-1"
 connect_timeout = 1
 read_timeout = 2.5
+call_deadline = 30
+max_response_bytes = "2 MiB"
 description = "our fake"
 
 [targets.staging-fake.actors.creator]
@@ -60,7 +62,7 @@ def test_url_target_from_config(config: Path) -> None:
         "http://127.0.0.1:4566",
         "eu-central-1",
     )
-    assert spec.timeouts == Timeouts(connect=1.0, read=2.5)
+    assert spec.timeouts == Timeouts(connect=1.0, read=2.5, deadline=30.0, max_response_bytes=2 * 1024 * 1024)
     assert spec.source == f"{config} [targets.staging-fake]"
     # Built-in actors stay, the config changes and adds some.
     assert spec.actors["creator"].account_id == "555555555555"
@@ -72,6 +74,19 @@ def test_command_line_overrides_the_file(config: Path) -> None:
     spec = parse_target("staging-fake", config_file=config, region="ap-south-1", timeouts=Timeouts(connect=9, read=9))
     assert spec.region == "ap-south-1"
     assert spec.timeouts == Timeouts(connect=9, read=9)
+
+
+def test_a_size_is_bytes_or_a_binary_unit() -> None:
+    assert [parse_size(t) for t in ("1048576", "512 KiB", "8MiB", "1 gib", "2048 B")] == [
+        1024**2,
+        512 * 1024,
+        8 * 1024**2,
+        1024**3,
+        2048,
+    ]
+    for bad in ("8 MB", "-1", "1.5 MiB", ""):
+        with pytest.raises(ValueError, match="is not a size"):
+            parse_size(bad)
 
 
 def test_aws_target_from_config_lists_exactly_its_actors(config: Path) -> None:
@@ -140,6 +155,10 @@ BAD = [
     ),
     ('[targets.x]\nendpoint = "http://h:1"\nread_timeout = 0\n', "read_timeout: must be a positive number"),
     ('[targets.x]\nendpoint = "http://h:1"\nconnect_timeout = true\n', "connect_timeout: must be a positive"),
+    ('[targets.x]\nendpoint = "http://h:1"\ncall_deadline = -1\n', "call_deadline: must be a positive number"),
+    ('[targets.x]\nendpoint = "http://h:1"\nmax_response_bytes = "big"\n', "max_response_bytes: 'big' is not a size"),
+    ('[targets.x]\nendpoint = "http://h:1"\nmax_response_bytes = 1.5\n', "max_response_bytes: must be a number of"),
+    ('[targets.x]\nendpoint = "http://h:1"\nmax_response_bytes = 10\n', "max_response_bytes: must be at least 1024"),
     ('[targets.x]\nendpoint = "http://h:1"\nverify = 3\n', "verify: must be true, false or a CA bundle path"),
     ('[targets.x]\nendpoint = "https://h"\nverify = "nope.pem"\n', "verify: CA bundle"),
     (

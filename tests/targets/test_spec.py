@@ -7,7 +7,7 @@ import pytest
 
 from conformance.targets import ActorSpec, TargetError, TargetSpec, Timeouts, parse_target
 from conformance.targets.actors import DUMMY_SECRET
-from conformance.targets.spec import validate_spec
+from conformance.targets.spec import LimitOverrides, validate_spec
 
 EMULATOR_ACCOUNTS = {
     "creator": "111111111111",
@@ -111,6 +111,19 @@ def test_no_config_file_is_mentioned() -> None:
 def test_timeouts_must_be_positive() -> None:
     with pytest.raises(TargetError, match="timeouts must be positive"):
         Timeouts(connect=0)
+    with pytest.raises(TargetError, match="timeouts must be positive"):
+        Timeouts(deadline=0)
+    with pytest.raises(TargetError, match="max_response_bytes must be at least 1024"):
+        Timeouts(max_response_bytes=100)
+
+
+def test_limit_overrides_replace_only_the_values_given() -> None:
+    base = Timeouts(connect=1, read=2, deadline=3, max_response_bytes=4096)
+    assert LimitOverrides().apply(base) == base
+    assert LimitOverrides(deadline=9).apply(base) == Timeouts(connect=1, read=2, deadline=9, max_response_bytes=4096)
+    assert LimitOverrides(connect=5, max_response_bytes=2048).apply(base) == Timeouts(5, 2, 3, 2048)
+    spec = parse_target("reference", timeouts=LimitOverrides(read=7))
+    assert spec.timeouts == Timeouts(read=7)
 
 
 def test_specs_are_frozen_against_the_callers_dict() -> None:
