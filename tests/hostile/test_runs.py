@@ -151,7 +151,10 @@ steps:
 
 
 def test_records_keep_the_first_64_kib_of_a_body_and_the_report_stays_small(pytester: pytest.Pytester) -> None:
-    """A 2 MB answer (under the 8 MiB cap, so it is judged) and a 300 KB request (from a template) make a report of ~200 KB."""
+    """A 2 MB answer (under the 8 MiB cap, so it is judged) and a 300 KB request (from a template).
+
+    Together they make a report of about 200 KB.
+    """
     entry = {"id": UUID, "name": "x" * 200, "arn": "arn", "creatorAccountId": "1" * 12}
     big = json.dumps({"collaborationList": [entry] * 8000}).encode()
     assert len(big) > 2_000_000
