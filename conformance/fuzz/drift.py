@@ -3,7 +3,7 @@
 When botocore is upgraded, an operation whose HTTP binding, input, output or errors changed (any shape reached
 from them, resolved recursively) gets a new checksum; the guard then fails and names the scenario files whose
 steps call that operation, so someone reviews them against the new model. Documentation is hashed separately:
-a documentation-only change (the 2026-04-17 ability note, spec §3) is reported but does not fail the guard.
+a documentation-only change (the 2026-04-17 ability note, docs/behaviour.md §8) is reported but does not fail the guard.
 
 The stored file (``scenarios/model-checksums.json``)::
 

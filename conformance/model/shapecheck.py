@@ -57,11 +57,18 @@ class _Mode:
     """Members from every HTTP location are in the value (check_input), not only the body's."""
     ignore_unknown: bool = False
     """Unknown structure members are allowed (a restJson1 server ignores them); union members never are."""
+    anchored: bool = False
+    """Also report a value that matches its pattern only under Smithy's unanchored reading (as ``inferred``).
+
+    Only requests are held to the anchored reading (A14: the service is best read as refusing such a value, and
+    the reference emulator validates with it by default). A response value that matches somewhere satisfies the
+    model as Smithy defines ``pattern`` (SMITHY-C), so an implementation that follows Smithy and stores what it
+    accepted is not at fault for returning it."""
 
 
 _OUTPUT_WIRE = _Mode(wire=True)
 _PARSED = _Mode(wire=False)
-_INPUT = _Mode(wire=True, all_locations=True, ignore_unknown=True)
+_INPUT = _Mode(wire=True, all_locations=True, ignore_unknown=True, anchored=True)
 
 
 def check_shape(shape: Shape, value: object, *, wire: bool, path: str = "") -> list[Violation]:
@@ -196,7 +203,7 @@ class _Compiler:
         if kind == "map":
             return self._map(shape)
         if kind == "string":
-            return _string_checker(shape, wire=self.mode.wire)
+            return _string_checker(shape, wire=self.mode.wire, anchored=self.mode.anchored)
         if kind in ("integer", "long"):
             return _integer_checker(shape, wire=self.mode.wire)
         if kind in ("float", "double"):
@@ -346,7 +353,7 @@ def _type_checker(expected: type, label: str, *, wire: bool) -> Checker:
     return check
 
 
-def _string_checker(shape: Shape, *, wire: bool) -> Checker:
+def _string_checker(shape: Shape, *, wire: bool, anchored: bool) -> Checker:
     meta = shape.metadata
     enum = frozenset(meta.get("enum", ()))
     enum_text = _enum_text(shape.name, meta.get("enum", ()))
@@ -371,7 +378,7 @@ def _string_checker(shape: Shape, *, wire: bool) -> Checker:
             if verdict == "no-match":
                 message = f"{shown} does not match the pattern {pattern!r}"
                 out.append(Violation(path, ViolationKind.PATTERN, message))
-            elif verdict == "search-only":
+            elif verdict == "search-only" and anchored:
                 message = (
                     f"{shown} does not match the whole pattern {pattern!r}; it matches only under Smithy's "
                     "unanchored reading"

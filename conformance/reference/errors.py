@@ -1,7 +1,8 @@
 """The errors the emulator answers with, as values: shape name, HTTP status, message and modelled members.
 
 Handlers raise :class:`ApiError`; the protocol layer turns it into a restJson1 error response. The
-constructors below fill the members each error shape carries (spec §6), so no handler builds a body by hand.
+constructors below fill the members each error shape carries (docs/behaviour.md §6), so no handler builds a
+body by hand.
 """
 
 from __future__ import annotations

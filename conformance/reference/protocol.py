@@ -1,4 +1,4 @@
-"""restJson1 on the wire: decoding request bodies, encoding success and error responses (spec §6).
+"""restJson1 on the wire: decoding request bodies, encoding success and error responses (docs/behaviour.md §6).
 
 Errors carry their shape name twice over for clients of every age: the ``X-Amzn-ErrorType`` header (what a
 new server must send) and the modelled body members with a lowercase ``message``.

@@ -138,8 +138,6 @@ BROKEN = [
         (_set(_collab, "id", COLLAB_ID.upper()), f"{CO}.id", K.PATTERN),
         (_set(_collab, "creatorAccountId", "abcdefghijkl"), f"{CO}.creatorAccountId", K.PATTERN),
         (_set(_collab, "creatorAccountId", ARABIC_INDIC_12), f"{CO}.creatorAccountId", K.PATTERN),
-        # passes Smithy's unanchored \d+ (a digit somewhere), fails the full match AWS means (spec A14)
-        (_set(_collab, "creatorAccountId", "11111111111x"), f"{CO}.creatorAccountId", K.PATTERN, "inferred"),
         (
             _set(_collab, "autoApprovedChangeTypes", ["ADD_MEMBER", "NOPE"]),
             f"{CO}.autoApprovedChangeTypes[1]",
@@ -708,3 +706,15 @@ def test_check_input_is_fast_enough_for_every_emulator_request() -> None:
 def test_input_of_an_unknown_operation_is_refused() -> None:
     with pytest.raises(LookupError, match="did you mean CreateCollaborationChangeRequest"):
         check_input("CreateCollaborationChangeRequests", {})
+
+
+def test_a_response_value_matching_its_pattern_only_unanchored_conforms_but_a_request_value_does_not() -> None:
+    """Smithy's pattern is unanchored (SMITHY-C): a response holding such a value satisfies the model, whereas a
+    request holding it is refused under the anchored reading the service is best read to apply (A14, inferred)."""
+    for wire_mode in MODES:
+        value = sample("CreateCollaboration", wire_mode=wire_mode)
+        _set(_collab, "creatorAccountId", "11111111111x")(value)  # a digit somewhere: \d+ matches, not in full
+        assert check_output("CreateCollaboration", value, wire=wire_mode) == []
+    params = _ccr(_member_change(accountId="11111111111x"))
+    found = check_input("CreateCollaborationChangeRequest", params)
+    assert _summary(found) == {(f"{SPEC}.member.accountId", K.PATTERN, "inferred")}

@@ -159,7 +159,7 @@ def test_error_without_a_type() -> None:
 
 
 def test_undeclared_error() -> None:
-    # GetCollaboration declares no ResourceNotFoundException (spec §7): the model forces 403 there
+    # GetCollaboration declares no ResourceNotFoundException (docs/behaviour.md §7): the model forces 403 there
     headers = {HEADER: "ResourceNotFoundException"}
     found = check_wire("GetCollaboration", 404, headers, _json(NOT_FOUND))
     assert _summary(found) == {("", K.UNDECLARED_ERROR, "model")}
