@@ -450,3 +450,17 @@ def test_a_creator_alone_before_update_waits_for_ever_instead_of_being_approved(
     for who, status in ((latest, "APPROVED"), (old, "PENDING")):
         collab = _create(who, members=[])["id"]
         assert change_request(who.creator, collab, member_change(fresh_account(), name="n"))["status"] == status
+
+
+@pytest.mark.parametrize(("api_version", "refused"), [(None, False), (CHANGE_REQUESTS, True)])
+def test_a_list_minimum_dropped_later_still_applies_to_an_older_api(
+    serve: Serve, api_version: date | None, refused: bool
+) -> None:
+    """customMLMemberAbilities needed at least one item in the 2025-09-03 model; the installed model lets it be empty."""
+    who = serve(api_version=api_version)
+    abilities = {"customMLMemberAbilities": []}
+    if not refused:
+        assert _create(who, creatorMLMemberAbilities=abilities)["id"]
+        return
+    error = assert_error(lambda: _create(who, creatorMLMemberAbilities=abilities), "ValidationException", 400)
+    assert [f["name"] for f in error["fieldList"]] == ["creatorMLMemberAbilities.customMLMemberAbilities"]
