@@ -456,7 +456,7 @@ def test_a_creator_alone_before_update_waits_for_ever_instead_of_being_approved(
 def test_a_list_minimum_dropped_later_still_applies_to_an_older_api(
     serve: Serve, api_version: date | None, refused: bool
 ) -> None:
-    """customMLMemberAbilities needed at least one item in the 2025-09-03 model; the installed model lets it be empty."""
+    """customMLMemberAbilities needed an item in the 2025-09-03 model; the installed model lets it be empty."""
     who = serve(api_version=api_version)
     abilities = {"customMLMemberAbilities": []}
     if not refused:
