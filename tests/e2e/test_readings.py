@@ -43,7 +43,7 @@ def test_the_default_run_passes_against_every_reading(reading: str, tmp_path: Pa
         env=env,
     )
     results = json.loads((tmp_path / "reports" / "reference" / "results.json").read_text())
-    outcomes = {s["id"]: s["outcome"] for s in results["scenarios"]}
+    outcomes = {s["scenario_id"]: s["outcome"] for s in results["scenarios"]}
     not_passed = {name: outcome for name, outcome in outcomes.items() if outcome != "PASS"}
     assert not not_passed, f"{reading}: {not_passed}\n{done.stdout[-4000:]}"
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]

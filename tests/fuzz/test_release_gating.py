@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from datetime import date
-from functools import partial
 from typing import Any
 
 import pytest
@@ -218,7 +217,8 @@ def test_the_stateful_machine_of_2025_09_03_sends_nothing_later(healthy: Running
 @pytest.fixture
 def api_2025_09_03(broken: Any, monkeypatch: pytest.MonkeyPatch) -> RunningTarget:
     """A reference emulator whose input validation is that of the 2025-09-03 model (its semantics stay later)."""
-    monkeypatch.setattr(validation, "check_input", partial(check_input, at=OLD))
+    # The validator takes its release from the emulator's api_version (None here): give it the old one alone.
+    monkeypatch.setattr(validation, "ModelAt", lambda _api_version: OLD)
     target: RunningTarget = broken()
     return target
 
