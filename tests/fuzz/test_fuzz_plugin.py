@@ -252,3 +252,62 @@ def test_load_scheduling_hands_items_out_one_at_a_time(
     config = pytester.parseconfigure(*args)
 
     assert config.option.maxschedchunk == chunk
+
+
+def test_checks_past_the_run_budget_are_not_run_and_say_why(pytester: pytest.Pytester) -> None:
+    result = run(pytester, "--target=reference", "-m", "fuzz", "-k", "fuzz:boundary:", "--fuzz-run-budget=0.01")
+    outcomes = result.parseoutcomes()
+    assert outcomes["skipped"] == len(CORE_OPERATIONS) - 1  # the first one started; nothing was left for the rest
+    assert "passed" not in outcomes or outcomes["passed"] <= 1
+    data = results(pytester.path / "r")
+    scenarios = {s["scenario_id"]: s for s in data["scenarios"]}
+    first, *rest = [scenarios[f"fuzz:boundary:{op}"] for op in CORE_OPERATIONS]
+    for scenario in rest:
+        assert scenario["outcome"] == "SKIPPED"
+        assert scenario["message"].startswith("not run: the run budget of 0.01 s (--fuzz-run-budget)")
+    skipped = [c for c in data["checks"] if c["outcome"] == "SKIPPED"]
+    assert len(skipped) == len(rest)
+    assert all(c["request"]["fuzz"]["variants"] == 0 and "not run" in c["request"]["fuzz"]["note"] for c in skipped)
+    (started,) = [c for c in data["checks"] if c["scenario_id"] == first["scenario_id"]]
+    assert "cut short: the run budget of 0.01 s" in started["request"]["fuzz"]["note"]
+    html = (pytester.path / "r" / "reference" / "index.html").read_text(encoding="utf-8")
+    assert "o-SKIPPED" in html
+
+
+def test_a_check_cut_short_by_its_budget_says_how_many_variants_ran(pytester: pytest.Pytester) -> None:
+    result = run(
+        pytester,
+        "--target=reference",
+        "-m",
+        "fuzz",
+        "--fuzz-operation=CreateCollaboration",
+        "-k",
+        "fuzz:negative:",
+        "--fuzz-check-budget=0.000001",
+    )
+    assert result.ret in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED)
+    (record,) = results(pytester.path / "r")["checks"]
+    note = record["request"]["fuzz"]["note"]
+    assert note.startswith("cut short: the check budget of 1e-06 s (--fuzz-check-budget) ran out after 0 of ")
+    assert record["request"]["fuzz"]["variants"] == 0
+
+
+def test_budgets_are_checked(pytester: pytest.Pytester) -> None:
+    bad = run(pytester, "--target=reference", "--fuzz-run-budget=-1")
+    assert bad.ret == pytest.ExitCode.USAGE_ERROR
+    bad = run(pytester, "--target=reference", "--fuzz-check-budget=soon")
+    assert bad.ret == pytest.ExitCode.USAGE_ERROR
+
+
+def test_hypothesis_keeps_its_files_under_the_report_folder_not_the_current_directory(
+    pytester: pytest.Pytester,
+) -> None:
+    # A fresh process (Hypothesis caches its Unicode tables per process): the properties draw text, schemathesis
+    # and the state machine run Hypothesis too.
+    chosen = "stateful or fuzz:random-valid:CreateCollaboration or fuzz:schemathesis:ListCollaborations"
+    report = pytester.path / "out"
+    args = ("--report-dir", str(report), "--target=reference", "-m", "fuzz", "-k", chosen)
+    result = pytester.runpytest_subprocess("--pyargs", "conformance", *PLUGIN, *args)
+    assert result.ret == pytest.ExitCode.OK, result.stdout.str()[-2000:]
+    assert not (pytester.path / ".hypothesis").exists()
+    assert (report / "reference" / ".hypothesis").is_dir()
