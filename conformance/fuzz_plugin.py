@@ -381,6 +381,9 @@ class FuzzItem(pytest.Item):
         else:
             tallies = _drift(self)
         verdict = self._finish(tallies, started)
+        cut = [_cut_note(t) for t in tallies if _cut_note(t)]
+        if cut:  # shown in the warnings summary: a check that passed what it ran did not run everything
+            self.warn(pytest.PytestWarning(f"{self.name}: {cut[0]}"))
         if verdict.failed:
             raise FuzzFailure(verdict.message)
         if verdict.xfail:
@@ -537,7 +540,7 @@ def _cut_short(tally: Tally, limit: Deadline) -> Tally:
 
     from conformance.fuzz.campaign import cut_short
 
-    if "cut short" in tally.note or tally.outcome == "UNSUPPORTED":
+    if _cut_note(tally) or tally.outcome == "UNSUPPORTED":
         return tally
     return replace(tally, note="; ".join(filter(None, [cut_short(limit, tally.variants), tally.note])))
 
@@ -638,9 +641,16 @@ def _differential(item: FuzzItem, target: RunningTarget) -> list[Tally]:
     other = _compare_target(item)
     first, second = _campaign(item, target), _campaign(item, other)
     operations, unsupported = _scope(item, first)
-    both = [op for op in operations if op in set(second.operations())]
+    from conformance.fuzz.campaign import unsupported_tally
+
+    theirs = set(second.operations())
+    both = [op for op in operations if op in theirs]
     names = (target.spec.name, other.spec.name)
     tallies = list(unsupported)
+    for op in operations:
+        if op not in theirs:  # nothing to compare: said so, not a vacuous PASS
+            why = second.support().unsupported.get(op, "it was left out of the fuzz set")
+            tallies.append(unsupported_tally("differential", op, f"{why} (on --compare-target {other.spec.name})"))
     for op in both:
         variants = [
             v
@@ -884,7 +894,14 @@ def _summary(tallies: list[Tally]) -> str:
     passed = sum(t.passed for t in tallies)
     unsupported = [t.operation for t in tallies if t.outcome == "UNSUPPORTED"]
     text = f"{ran} variants over {len(tallies)} operation(s), {passed} passed"
-    return text + (f"; not implemented: {', '.join(unsupported)}" if unsupported else "")
+    text += f"; not implemented: {', '.join(unsupported)}" if unsupported else ""
+    cut = [_cut_note(t) for t in tallies if _cut_note(t)]
+    return text + (f"; {cut[0]}" if cut else "")
+
+
+def _cut_note(tally: Tally) -> str:
+    """The "cut short: ..." part of a tally's note ('' when its budget did not end it)."""
+    return next((part for part in tally.note.split("; ") if part.startswith("cut short")), "")
 
 
 def _worst(outcomes: list[str]) -> str:

@@ -290,6 +290,7 @@ def test_a_check_cut_short_by_its_budget_says_how_many_variants_ran(pytester: py
     note = record["request"]["fuzz"]["note"]
     assert note.startswith("cut short: the check budget of 1e-06 s (--fuzz-check-budget) ran out after 0 of ")
     assert record["request"]["fuzz"]["variants"] == 0
+    result.stdout.fnmatch_lines(["*fuzz:negative:CreateCollaboration: cut short: the check budget of 1e-06 s*"])
 
 
 def test_budgets_are_checked(pytester: pytest.Pytester) -> None:
