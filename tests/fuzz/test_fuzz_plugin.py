@@ -272,6 +272,7 @@ def test_checks_past_the_run_budget_are_not_run_and_say_why(pytester: pytest.Pyt
     assert "cut short: the run budget of 0.01 s" in started["request"]["fuzz"]["note"]
     html = (pytester.path / "r" / "reference" / "index.html").read_text(encoding="utf-8")
     assert "o-SKIPPED" in html
+    assert "not run: the run budget of 0.01 s (--fuzz-run-budget)" in html  # the fuzz table's note column
 
 
 def test_a_check_cut_short_by_its_budget_says_how_many_variants_ran(pytester: pytest.Pytester) -> None:
