@@ -276,7 +276,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Under xdist, spread the fuzz items evenly through the collection, longest first (the same in every worker).
 
     They hold nearly all of a run's time, and a few of them most of it. xdist hands each worker contiguous
-    slices of the collection; at the end of it, all twelve would land in one worker's slice (with ``--dist load``'s
+    slices of the collection; at the end of it, all of them would land in one worker's slice (with ``--dist load``'s
     first chunks of 14 items, one worker ran every fuzz check while the other ran scenarios: ``-n 2`` was slower
     than serial). Spread out, every slice holds one or two, the long ones start at once and the scenarios fill
     the gaps. A serial run keeps the scenarios first: their results come in seconds. (The scenarios page through
@@ -758,9 +758,10 @@ Judged = tuple[str, bool, str]
 def _judge_all(session: Any, item_id: str, tallies: list[Tally]) -> tuple[list[Judged], str]:
     """Apply the evidence threshold and the expectations; also returns a stale item-level entry's message.
 
-    An expectations entry may name one check (``fuzz:negative:CreateCollaboration``) or the whole item
-    (``fuzz:negative``, what ``cleanrooms-conformance expectations --from`` writes for a failed item); an item
-    entry applies to the item's failures that have no entry of their own, taken together.
+    An expectations entry names one check record (``fuzz:negative:CreateCollaboration``, which for a per-operation
+    check is also its item) or an item that covers several (``fuzz:stateful``, ``fuzz:model-drift``: what
+    ``cleanrooms-conformance expectations --from`` writes for a failed item); an item entry applies to the item's
+    failures that have no entry of their own, taken together.
     """
     expectations = session.expectations
     today = dt.date.today()
