@@ -6,20 +6,28 @@ the fuzz items, all marked ``fuzz`` (``-m fuzz`` runs only them, ``-m "not fuzz"
 
 * ``fuzz:support`` — which operations the target implements (an unsupported one leaves the fuzz set);
 * ``fuzz:model-drift`` — the service model still matches the stored checksums;
-* ``fuzz:boundary``, ``fuzz:enum``, ``fuzz:optionals``, ``fuzz:negative``, ``fuzz:echo``, ``fuzz:actors`` —
-  the systematic generators;
-* ``fuzz:random-valid``, ``fuzz:random-invalid`` — Hypothesis property checks;
 * ``fuzz:stateful`` — the change-request state machine against the spec model;
-* ``fuzz:schemathesis`` — schemathesis with the model's OpenAPI document;
-* ``fuzz:differential`` — only with ``--compare-target``.
+* per operation, ``fuzz:<check>:<operation>`` (``fuzz:boundary:CreateCollaboration``) for the systematic
+  generators (boundary, enum, optionals, negative, echo, actors), the Hypothesis properties (random-valid,
+  random-invalid), schemathesis, and with ``--compare-target`` the differential check.
 
-Each item emits one report record per operation (``fuzz:<strategy>:<operation>``, ``kind="fuzz"``) with the
-variant counts in ``request["fuzz"]``; failures leave reproducer scenarios in ``<report dir>/reproducers``.
+The operations are the suite's core ones (:data:`~conformance.fuzz.catalogue.CORE_OPERATIONS`, those in the model
+at ``--api-version``) unless ``--fuzz-operation`` names others. Every item shares one campaign per process (the
+support probe and the fixture pool are made once). Each item emits one report record per operation
+(``fuzz:<check>:<operation>``, ``kind="fuzz"``) with the variant counts in ``request["fuzz"]``; failures leave
+reproducer scenarios in ``<report dir>/reproducers``.
+
+Time budgets (``--fuzz-profile``'s, or ``--fuzz-check-budget`` / ``--fuzz-run-budget``): a check stops when its
+budget runs out and says how many variants ran; a check that would start after the run budget is spent is not run
+(SKIPPED, with why). Hypothesis keeps its files (``.hypothesis``) under the report folder, or a temporary folder
+without one, never in the current directory.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,7 +39,16 @@ from _pytest._code.code import TerminalRepr
 
 from conformance import plugin
 from conformance.fuzz import drift
-from conformance.fuzz.catalogue import CHECK_ORDER, PROFILES, PROPERTIES, STRATEGIES
+from conformance.fuzz.catalogue import (
+    CHECK_ORDER,
+    CORE_OPERATIONS,
+    MODULES,
+    PER_OPERATION,
+    PROFILES,
+    PROPERTIES,
+    STRATEGIES,
+    item_name,
+)
 from conformance.fuzz.judge import Problem
 from conformance.fuzz.results import Finding, Tally
 from conformance.report import records as rec
@@ -45,7 +62,7 @@ if TYPE_CHECKING:
     # The modules that run the checks import Hypothesis, schemathesis and the generators (about a quarter of a
     # second in every process); each runner below imports what it needs when its check runs.
     from conformance.fuzz.campaign import Campaign
-    from conformance.fuzz.profiles import Budget
+    from conformance.fuzz.profiles import Budget, Deadline
 
 #: The file of the scenario library that carries the fuzz items (it holds the model checksums).
 ANCHOR = drift.CHECKSUMS_FILE
@@ -71,7 +88,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--fuzz-operation",
         action="append",
         default=[],
-        help="fuzz only this operation (repeatable; default: every operation the target implements)",
+        help="fuzz this operation (repeatable; default: the core collaboration and change-request operations)",
+    )
+    group.addoption(
+        "--fuzz-check-budget",
+        default=None,
+        type=_seconds,
+        metavar="SECONDS",
+        help="time one fuzz check may take before it stops (default: quick 30, thorough 300; 0: no limit)",
+    )
+    group.addoption(
+        "--fuzz-run-budget",
+        default=None,
+        type=_seconds,
+        metavar="SECONDS",
+        help="time the fuzz checks of a run may take together, per process; checks not started by then are not run"
+        " (default: quick 300, thorough 3600; 0: no limit)",
     )
     group.addoption(
         "--fuzz-on-aws",
@@ -81,14 +113,28 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def _seconds(text: str) -> float:
+    value = float(text)
+    if not value >= 0:  # also refuses nan
+        raise ValueError(text)
+    return value
+
+
 @dataclass(slots=True)
 class FuzzState:
-    """Per-process fuzz state: one campaign per target, the compare target when asked."""
+    """Per-process fuzz state: one campaign per target, the compare target when asked, the time spent."""
 
     campaigns: dict[int, Campaign] = field(default_factory=dict)
     """By ``id()`` of the running target (two targets may share a name: reference against reference)."""
     compare: RunningTarget | None = None
     compare_error: str | None = None
+    spent: float = 0.0
+    """Seconds the fuzz checks of this process have taken (against the run budget)."""
+    hypothesis_home: Path | None = None
+    """Where Hypothesis keeps its files in this run (set before the first check that uses it)."""
+    temporary: Path | None = None
+    """A folder made for them when the run writes no report (removed at the end)."""
+    previous_home: Any = None
 
 
 FUZZ = pytest.StashKey[FuzzState]()
@@ -138,9 +184,42 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     state = config.stash.get(FUZZ, None)
-    if state is not None and state.compare is not None:
+    if state is None:
+        return
+    if state.compare is not None:
         state.compare.close()
         state.compare = None
+    if state.hypothesis_home is not None:
+        from hypothesis import configuration
+
+        configuration.set_hypothesis_home_dir(state.previous_home)
+        state.hypothesis_home = None
+    if state.temporary is not None:
+        shutil.rmtree(state.temporary, ignore_errors=True)
+        state.temporary = None
+
+
+def _hypothesis_home(item: pytest.Item) -> None:
+    """Point Hypothesis' files (example database, Unicode tables) at the report folder, or a temporary one.
+
+    Hypothesis writes them under ``.hypothesis`` in the current directory unless told otherwise: its Unicode
+    character tables whenever a strategy draws text, and its example database when a settings object leaves the
+    default one. Set once per process, before the first check that imports Hypothesis; undone at the end.
+    """
+    state = item.config.stash[FUZZ]
+    if state.hypothesis_home is not None:
+        return
+    from hypothesis import configuration
+
+    session = item.config.stash[plugin.SESSION]
+    if session.report_dir is not None:
+        home = session.report_dir / ".hypothesis"
+    else:
+        state.temporary = Path(tempfile.mkdtemp(prefix="cleanrooms-hypothesis-"))
+        home = state.temporary
+    state.previous_home = getattr(configuration, "__hypothesis_home_directory", None)
+    configuration.set_hypothesis_home_dir(home)
+    state.hypothesis_home = home
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -155,16 +234,41 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 
 @dataclass(frozen=True, slots=True)
 class Check:
-    """One fuzz item: its name and how it runs."""
+    """One fuzz item: the check, the operation it runs on (for the per-operation checks), and how it runs."""
 
     name: str
+    operation: str | None = None
     needs_target: bool = True
+
+    @property
+    def item_name(self) -> str:
+        return item_name(self.name, self.operation)
+
+
+def fuzz_operations(config: pytest.Config) -> tuple[str, ...]:
+    """The operations the per-operation checks run on: ``--fuzz-operation``'s, else the core ones at the release.
+
+    A named operation the target (or the release) lacks still gets its items; they end UNSUPPORTED, saying why.
+    """
+    chosen: list[str] = config.option.fuzz_operation
+    if chosen:
+        return tuple(dict.fromkeys(chosen))
+    from conformance.model.releases import ModelAt
+
+    at = ModelAt(config.stash[plugin.SESSION].api_version)
+    return tuple(op for op in CORE_OPERATIONS if at.has_operation(op))
 
 
 def checks(config: pytest.Config) -> list[Check]:
-    found = [Check(name, needs_target=name != "model-drift") for name in CHECK_ORDER]
-    if config.option.compare_target:
-        found.append(Check("differential"))
+    """Every fuzz item of the run, in :data:`CHECK_ORDER` (longest first), each check over its operations."""
+    names = [*CHECK_ORDER, *(["differential"] if config.option.compare_target else [])]
+    operations = fuzz_operations(config)
+    found: list[Check] = []
+    for name in names:
+        if name in PER_OPERATION:
+            found += [Check(name, op) for op in operations]
+        else:
+            found.append(Check(name, needs_target=name != "model-drift"))
     return found
 
 
@@ -172,7 +276,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Under xdist, spread the fuzz items evenly through the collection, longest first (the same in every worker).
 
     They hold nearly all of a run's time, and a few of them most of it. xdist hands each worker contiguous
-    slices of the collection; at the end of it, all twelve would land in one worker's slice (with ``--dist load``'s
+    slices of the collection; at the end of it, all of them would land in one worker's slice (with ``--dist load``'s
     first chunks of 14 items, one worker ran every fuzz check while the other ran scenarios: ``-n 2`` was slower
     than serial). Spread out, every slice holds one or two, the long ones start at once and the scenarios fill
     the gaps. A serial run keeps the scenarios first: their results come in seconds. (The scenarios page through
@@ -203,7 +307,7 @@ class FuzzFile(pytest.File):
 
     def collect(self) -> Iterator[pytest.Item]:
         for check in checks(self.config):
-            item: FuzzItem = FuzzItem.from_parent(self, name=f"fuzz:{check.name}", check=check)
+            item: FuzzItem = FuzzItem.from_parent(self, name=check.item_name, check=check)
             yield item
 
 
@@ -215,20 +319,19 @@ class ItemVerdict:
     message: str
     failed: bool = False
     xfail: bool = False
+    skipped: bool = False
+    """Not run, or nothing to run on (the operation is not implemented): a pytest skip, never a PASS."""
 
 
-def _rerun(item: pytest.Item) -> str:
+def _rerun(item: FuzzItem) -> str:
     option = item.config.option
-    parts = [
-        "pytest",
-        "--pyargs",
-        "conformance",
-        "-m",
-        "fuzz",
-        "-k",
-        item.name,
-        f"--target={option.target or 'reference'}",
-    ]
+    check = item.check
+    # ``-k`` matches substrings: with the one operation chosen, "fuzz:negative:" selects exactly this item
+    # (``-k fuzz:negative:CreateCollaboration`` would also select CreateCollaborationChangeRequest's).
+    only = ["-k", item.name]
+    if check.operation:
+        only = [f"--fuzz-operation={check.operation}", "-k", f"fuzz:{check.name}:"]
+    parts = ["pytest", "--pyargs", "conformance", "-m", "fuzz", *only, f"--target={option.target or 'reference'}"]
     parts += [f"--fuzz-profile={option.fuzz_profile}"] + ([f"--seed={option.seed}"] if option.seed is not None else [])
     return " ".join(parts)
 
@@ -248,8 +351,15 @@ class FuzzItem(pytest.Item):
     def runtest(self) -> None:
         config = self.config
         session = config.stash[plugin.SESSION]
+        state = config.stash[FUZZ]
         started = time.perf_counter()
         if self.check.needs_target:
+            limits = _limits(self)
+            remaining = limits.run - state.spent if limits.run else None
+            if remaining is not None and remaining <= 0:
+                why = f"not run: the run budget of {limits.run:g} s (--fuzz-run-budget) was spent before it started"
+                self._not_run(why, started)
+                pytest.skip(why)
             try:
                 target = session.target()
             except TargetError as exc:
@@ -257,14 +367,52 @@ class FuzzItem(pytest.Item):
                 raise FuzzFailure(f"[ERROR] target could not be started: {exc}") from None
             if target.spec.kind == "aws" and not config.option.fuzz_on_aws:
                 pytest.skip("fuzzing real AWS creates many resources; pass --fuzz-on-aws to allow it")
-            tallies = _RUNNERS[self.check.name](self, target)
+            _hypothesis_home(self)
+            from conformance.fuzz import profiles
+
+            limit = _deadline(limits, remaining, started)
+            try:
+                with profiles.deadline(limit):
+                    tallies = _RUNNERS[self.check.name](self, target)
+            finally:
+                state.spent += time.perf_counter() - started
+            if limit.hit:
+                tallies = [_cut_short(t, limit) for t in tallies]
         else:
             tallies = _drift(self)
         verdict = self._finish(tallies, started)
+        cut = [_cut_note(t) for t in tallies if _cut_note(t)]
+        if cut:  # shown in the warnings summary: a check that passed what it ran did not run everything
+            self.warn(pytest.PytestWarning(f"{self.name}: {cut[0]}"))
         if verdict.failed:
             raise FuzzFailure(verdict.message)
         if verdict.xfail:
             plugin.xfail(verdict.message)
+        if verdict.skipped:
+            pytest.skip(verdict.message)
+
+    def _not_run(self, why: str, started: float) -> None:
+        """Store the records of a check that was not run: SKIPPED, saying why (never a PASS)."""
+        session = self.config.stash[plugin.SESSION]
+        target_name = session.spec.name if session.spec else ""
+        check = self.check
+        records = []
+        if check.operation is not None:
+            counts = {"variants": 0, "passed": 0, "failed": 0, "errors": 0, "skipped": 0, "dropped": 0}
+            record = rec.CheckRecord(
+                check_id=self.name,
+                scenario_id=self.name,
+                target=target_name,
+                outcome="SKIPPED",
+                kind="fuzz",
+                step_name=check.name,
+                file=MODULES.get(check.name, "fuzz"),
+                operation=check.operation,
+                request={"params": None, "fuzz": {"strategy": check.name, **counts, "duration_s": 0.0, "note": why}},
+                diff=why,
+            )
+            records.append(rec.to_dict(record))
+        self._keep_records(ItemVerdict("SKIPPED", why, skipped=True), records, started)
 
     def _finish(self, tallies: list[Tally], started: float, *, error: str | None = None) -> ItemVerdict:
         """Store the item's report records and decide how the item ends."""
@@ -272,7 +420,8 @@ class FuzzItem(pytest.Item):
         target_name = session.spec.name if session.spec else ""
         judged, stale = _judge_all(session, self.name, tallies)
         records = [
-            _record(t, outcome, target_name, self.name) for t, (outcome, _, _) in zip(tallies, judged, strict=True)
+            _record(t, outcome, target_name, self.name, session.report_dir)
+            for t, (outcome, _, _) in zip(tallies, judged, strict=True)
         ]
         gating = [(t, message) for t, (_, gates, message) in zip(tallies, judged, strict=True) if gates]
         excused = [
@@ -291,21 +440,30 @@ class FuzzItem(pytest.Item):
                 self.name, [(t, "") for t in excused]
             )
             verdict = ItemVerdict("XFAIL", message, xfail=True)
+        elif tallies and self.check.name != "support" and all(t.outcome == "UNSUPPORTED" for t in tallies):
+            # Nothing to fuzz: the operation left the fuzz set (the scenarios judge missing operations).
+            verdict = ItemVerdict("UNSUPPORTED", "; ".join(t.note for t in tallies if t.note), skipped=True)
         else:
             verdict = ItemVerdict("PASS", _summary(tallies))
+        self._keep_records(verdict, records, started)
+        return verdict
+
+    def _keep_records(self, verdict: ItemVerdict, records: list[dict[str, Any]], started: float) -> None:
+        session = self.config.stash[plugin.SESSION]
+        check = self.check
+        title = f"fuzz check {check.name}" + (f" on {check.operation}" if check.operation else "")
         scenario = rec.ScenarioRecord(
             scenario_id=self.name,
-            title=f"fuzz check {self.check.name}",
-            target=target_name,
+            title=title,
+            target=session.spec.name if session.spec else "",
             outcome=verdict.outcome,
-            file=str(self.path),
-            tags=("fuzz", self.check.name),
+            file=MODULES.get(check.name, "fuzz"),  # where the check is made (the anchor file only carries it)
+            tags=("fuzz", check.name, *((check.operation,) if check.operation else ())),
             message=verdict.message,
             rerun=_rerun(self),
             duration_ms=(time.perf_counter() - started) * 1000,
         )
         self.stash[plugin.RECORDS] = (rec.to_dict(scenario), records)
-        return verdict
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str | TerminalRepr:
         if isinstance(excinfo.value, FuzzFailure):
@@ -313,7 +471,7 @@ class FuzzItem(pytest.Item):
         return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
-        return self.path, None, f"fuzz: {self.check.name}"
+        return self.path, None, self.name
 
 
 # --- running the checks -----------------------------------------------------------------------------------------
@@ -333,7 +491,7 @@ def _campaign(item: FuzzItem, target: RunningTarget) -> Campaign:
             target.accounts,
             region=target.spec.region,
             reproducers=reproducers,
-            operations=item.config.option.fuzz_operation or None,
+            operations=fuzz_operations(item.config),
             at=ModelAt(session.api_version),  # --api-version: generate from the model of that release
         )
         state.campaigns[id(target)] = found
@@ -344,6 +502,60 @@ def _budget(item: FuzzItem) -> Budget:
     from conformance.fuzz.profiles import budget
 
     return budget(item.config.option.fuzz_profile)
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The time budgets in force (seconds; 0 is no limit)."""
+
+    check: float
+    run: float
+
+
+def _limits(item: FuzzItem) -> Limits:
+    option = item.config.option
+    chosen = _budget(item)
+    check = option.fuzz_check_budget if option.fuzz_check_budget is not None else chosen.check_seconds
+    run = option.fuzz_run_budget if option.fuzz_run_budget is not None else chosen.run_seconds
+    return Limits(check, run)
+
+
+def _deadline(limits: Limits, remaining: float | None, started: float) -> Deadline:
+    """The deadline of a check that starts now: its own budget, or what is left of the run's when that is less."""
+    from conformance.fuzz.profiles import Deadline
+
+    now = time.monotonic() - (time.perf_counter() - started)
+    options = [(float("inf"), "no budget")]
+    if limits.check:
+        options.append((limits.check, f"the check budget of {limits.check:g} s (--fuzz-check-budget)"))
+    if remaining is not None:
+        options.append((remaining, f"the run budget of {limits.run:g} s (--fuzz-run-budget)"))
+    seconds, why = min(options, key=lambda pair: pair[0])
+    return Deadline(now + seconds, why)
+
+
+def _cut_short(tally: Tally, limit: Deadline) -> Tally:
+    """A tally of a check its budget ended, saying so (unless the check said it already)."""
+    from dataclasses import replace
+
+    from conformance.fuzz.campaign import cut_short
+
+    if _cut_note(tally) or tally.outcome == "UNSUPPORTED":
+        return tally
+    return replace(tally, note="; ".join(filter(None, [cut_short(limit, tally.variants), tally.note])))
+
+
+def _scope(item: FuzzItem, campaign: Campaign) -> tuple[list[str], list[Tally]]:
+    """The operations this item runs on, and an UNSUPPORTED tally for its operation when the target lacks it."""
+    from conformance.fuzz.campaign import unsupported_tally
+
+    check = item.check
+    if check.operation is None:
+        return list(campaign.operations()), []
+    if check.operation in campaign.operations():
+        return [check.operation], []
+    why = campaign.support().unsupported.get(check.operation, "it was left out of the fuzz set")
+    return [], [unsupported_tally(check.name, check.operation, why)]
 
 
 def _settings(item: FuzzItem, examples: int) -> Any:
@@ -366,7 +578,9 @@ def _support(item: FuzzItem, target: RunningTarget) -> list[Tally]:
 
 def _systematic(name: str) -> Callable[[FuzzItem, RunningTarget], list[Tally]]:
     def run(item: FuzzItem, target: RunningTarget) -> list[Tally]:
-        return _campaign(item, target).systematic(name)
+        campaign = _campaign(item, target)
+        operations, unsupported = _scope(item, campaign)
+        return unsupported + (campaign.systematic(name, operations) if operations else [])
 
     return run
 
@@ -376,12 +590,13 @@ def _property(name: str) -> Callable[[FuzzItem, RunningTarget], list[Tally]]:
         from conformance.fuzz.properties import run_property
 
         campaign = _campaign(item, target)
+        operations, unsupported = _scope(item, campaign)
         chosen = _budget(item)
         settings = _settings(item, chosen.property_examples)
         seed = item.config.option.seed
-        return [
+        return unsupported + [
             run_property(campaign, name, op, settings, seed, shrink_seconds=chosen.shrink_seconds)
-            for op in campaign.operations()
+            for op in operations
         ]
 
     return run
@@ -401,16 +616,21 @@ def _schemathesis(item: FuzzItem, target: RunningTarget) -> list[Tally]:
     from conformance.fuzz.schemathesis_run import Signing, run_schemathesis
 
     chosen = _budget(item)
+    campaign = _campaign(item, target)
+    operations, unsupported = _scope(item, campaign)
+    if not operations:
+        return unsupported
     client = target.client("creator")
     credentials = client._get_credentials()  # botocore keeps a client's credentials private; this is its accessor
     extra = {MOTO_ACCOUNT_HEADER: target.account_id("creator")} if target.spec.kind == "moto" else {}
     return run_schemathesis(
-        _campaign(item, target),
+        campaign,
         endpoint_url=target.endpoint_url,
         signing=Signing(credentials, target.spec.region, extra),
         settings=_settings(item, chosen.schemathesis_examples),
         seed=item.config.option.seed,
         shrink_seconds=chosen.shrink_seconds,
+        operations=operations,
     )
 
 
@@ -420,9 +640,17 @@ def _differential(item: FuzzItem, target: RunningTarget) -> list[Tally]:
 
     other = _compare_target(item)
     first, second = _campaign(item, target), _campaign(item, other)
-    both = [op for op in first.operations() if op in set(second.operations())]
+    operations, unsupported = _scope(item, first)
+    from conformance.fuzz.campaign import unsupported_tally
+
+    theirs = set(second.operations())
+    both = [op for op in operations if op in theirs]
     names = (target.spec.name, other.spec.name)
-    tallies = []
+    tallies = list(unsupported)
+    for op in operations:
+        if op not in theirs:  # nothing to compare: said so, not a vacuous PASS
+            why = second.support().unsupported.get(op, "it was left out of the fuzz set")
+            tallies.append(unsupported_tally("differential", op, f"{why} (on --compare-target {other.spec.name})"))
     for op in both:
         variants = [
             v
@@ -530,9 +758,10 @@ Judged = tuple[str, bool, str]
 def _judge_all(session: Any, item_id: str, tallies: list[Tally]) -> tuple[list[Judged], str]:
     """Apply the evidence threshold and the expectations; also returns a stale item-level entry's message.
 
-    An expectations entry may name one check (``fuzz:negative:CreateCollaboration``) or the whole item
-    (``fuzz:negative``, what ``cleanrooms-conformance expectations --from`` writes for a failed item); an item
-    entry applies to the item's failures that have no entry of their own, taken together.
+    An expectations entry names one check record (``fuzz:negative:CreateCollaboration``, which for a per-operation
+    check is also its item) or an item that covers several (``fuzz:stateful``, ``fuzz:model-drift``: what
+    ``cleanrooms-conformance expectations --from`` writes for a failed item); an item entry applies to the item's
+    failures that have no entry of their own, taken together.
     """
     expectations = session.expectations
     today = dt.date.today()
@@ -549,7 +778,8 @@ def _judge_all(session: Any, item_id: str, tallies: list[Tally]) -> tuple[list[J
             judged.append(None)
             pending.append(index)
     stale = ""
-    if expectations is not None and expectations.lookup(item_id) is not None:
+    own = item_id in {t.check_id for t in tallies}  # a per-operation item: its entry is its tally's, judged above
+    if expectations is not None and not own and expectations.lookup(item_id) is not None:
         outcome = _worst([tallies[i].outcome for i in pending]) if pending else "PASS"
         verdict = expectations.judge(item_id, outcome, today=today)
         if not pending and verdict.gating:
@@ -563,20 +793,31 @@ def _judge_all(session: Any, item_id: str, tallies: list[Tally]) -> tuple[list[J
     return [j for j in judged if j is not None], stale
 
 
-def _record(tally: Tally, outcome: str, target: str, item_id: str) -> dict[str, Any]:
+def _relative(path: str | None, report_dir: Path | None) -> str | None:
+    """A reproducer's path as reports show it: relative to the report folder (a report may be moved)."""
+    if path is None or report_dir is None:
+        return path
+    try:
+        return str(Path(path).relative_to(report_dir))
+    except ValueError:
+        return path
+
+
+def _record(tally: Tally, outcome: str, target: str, item_id: str, report_dir: Path | None = None) -> dict[str, Any]:
     first = tally.findings[0] if tally.findings else None
     request: dict[str, Any] = {"params": None}
     response = None
     if first is not None:
         request = request_mapping(first.params or None, first.exchange)
         response = response_mapping(first.exchange)
+    reproducers = [str(_relative(f.reproducer, report_dir)) for f in tally.findings if f.reproducer]
     request["fuzz"] = {
         "strategy": tally.strategy,
         **tally.counts(),
         "duration_s": round(tally.duration_s, 3),
         "note": tally.note,
-        "reproducers": [f.reproducer for f in tally.findings if f.reproducer],
-        "curl": [f.curl for f in tally.findings if f.curl],
+        "reproducers": reproducers,
+        "curl": [_relative(f.curl, report_dir) for f in tally.findings if f.curl],
     }
     failures = tuple(
         rec.FailureRecord(
@@ -597,7 +838,7 @@ def _record(tally: Tally, outcome: str, target: str, item_id: str) -> dict[str, 
         outcome=outcome,
         kind="fuzz",
         step_name=tally.strategy,
-        file=first.reproducer or "" if first is not None else "",
+        file=reproducers[0] if reproducers else MODULES.get(tally.strategy, "fuzz"),
         operation=tally.operation if tally.operation in _operations() else None,
         actor=first.actor or None if first is not None else None,
         evidence_level=max(levels, key=EVIDENCE_ORDER.__getitem__) if levels else "model",
@@ -654,7 +895,14 @@ def _summary(tallies: list[Tally]) -> str:
     passed = sum(t.passed for t in tallies)
     unsupported = [t.operation for t in tallies if t.outcome == "UNSUPPORTED"]
     text = f"{ran} variants over {len(tallies)} operation(s), {passed} passed"
-    return text + (f"; not implemented: {', '.join(unsupported)}" if unsupported else "")
+    text += f"; not implemented: {', '.join(unsupported)}" if unsupported else ""
+    cut = [_cut_note(t) for t in tallies if _cut_note(t)]
+    return text + (f"; {cut[0]}" if cut else "")
+
+
+def _cut_note(tally: Tally) -> str:
+    """The "cut short: ..." part of a tally's note ('' when its budget did not end it)."""
+    return next((part for part in tally.note.split("; ") if part.startswith("cut short")), "")
 
 
 def _worst(outcomes: list[str]) -> str:

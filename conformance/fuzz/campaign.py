@@ -16,6 +16,7 @@ from pathlib import Path
 from conformance.fuzz import reproducer
 from conformance.fuzz.execute import Outcome, Runner, Target, Variant
 from conformance.fuzz.judge import unsupported_reason
+from conformance.fuzz.profiles import Deadline, current_deadline
 from conformance.fuzz.refs import UnboundRef, placeholders, resolve
 from conformance.fuzz.results import Finding, Tally, outcome_of
 from conformance.fuzz.seeds import CORE_OPERATIONS, seed_for
@@ -133,7 +134,12 @@ class Campaign:
         counts = {"pass": 0, "fail": 0, "error": 0, "skip": 0}
         findings: list[Finding] = []
         notes: set[str] = set()
-        for variant in variants:
+        planned = tuple(variants)
+        for index, variant in enumerate(planned):
+            limit = current_deadline()
+            if limit is not None and limit.passed():  # between variants: a variant's calls have deadlines of their own
+                notes.add(cut_short(limit, index, len(planned)))
+                break
             outcome = self.runner.run(variant)
             counts[outcome.status] += 1
             if outcome.status in ("fail", "error") and len(findings) < MAX_FINDINGS:
@@ -176,6 +182,12 @@ class Campaign:
             reproducer=path,
             curl=curl,
         )
+
+
+def cut_short(limit: Deadline, ran: int, planned: int | None = None) -> str:
+    """The note of a check its time budget ended: what ran out and how many variants ran."""
+    of = f" of {planned}" if planned is not None else ""
+    return f"cut short: {limit.why} ran out after {ran}{of} variants"
 
 
 def unsupported_tally(strategy: str, name: str, reason: str) -> Tally:

@@ -8,6 +8,25 @@ live here and the modules that run the checks are imported only when a check run
 from __future__ import annotations
 
 PROFILES = ("quick", "thorough")
+#: Operations the suite (and the reference emulator) is about; only they are fuzzed by default
+#: (``--fuzz-operation`` chooses others; the rest of the model is then fuzzed from generic baselines).
+CORE_OPERATIONS = (
+    "CreateCollaboration",
+    "GetCollaboration",
+    "UpdateCollaboration",
+    "DeleteCollaboration",
+    "ListCollaborations",
+    "ListMembers",
+    "DeleteMember",
+    "CreateMembership",
+    "GetMembership",
+    "ListMemberships",
+    "CreateCollaborationChangeRequest",
+    "GetCollaborationChangeRequest",
+    "ListCollaborationChangeRequests",
+    "UpdateCollaborationChangeRequest",
+)
+
 #: The systematic generators (:mod:`conformance.fuzz.systematic`).
 STRATEGIES = ("boundary", "enum", "optionals", "negative", "echo", "actors")
 #: The Hypothesis property checks (:mod:`conformance.fuzz.properties`).
@@ -28,3 +47,23 @@ CHECK_ORDER = (
     "echo",
     "model-drift",
 )
+#: The checks that run one pytest item per operation (``fuzz:<check>:<operation>``): a failure on one operation
+#: hides nothing else, and an expectations entry excuses one operation only. The others are one item each
+#: (``fuzz:support``, ``fuzz:model-drift``, ``fuzz:stateful``), reporting a record per operation where they can.
+PER_OPERATION = frozenset({*STRATEGIES, *PROPERTIES, "schemathesis", "differential"})
+
+#: Where each check is implemented (the location reports give a fuzz row, relative to the project root).
+MODULES = {
+    **{name: "conformance/fuzz/systematic.py" for name in STRATEGIES},
+    **{name: "conformance/fuzz/properties.py" for name in PROPERTIES},
+    "support": "conformance/fuzz/campaign.py",
+    "model-drift": "conformance/fuzz/drift.py",
+    "stateful": "conformance/fuzz/machine.py",
+    "schemathesis": "conformance/fuzz/schemathesis_run.py",
+    "differential": "conformance/fuzz/differential.py",
+}
+
+
+def item_name(check: str, operation: str | None = None) -> str:
+    """The pytest item name and expectations id of a check (on one operation when it runs per operation)."""
+    return f"fuzz:{check}:{operation}" if operation else f"fuzz:{check}"

@@ -21,6 +21,7 @@ from typing import Any
 
 from botocore.model import Shape
 
+from conformance.fuzz import catalogue
 from conformance.fuzz.builders import UnbuildableShape, full_value, minimal_value
 from conformance.fuzz.refs import Ref
 from conformance.model.releases import LATEST_MODEL, ModelAt
@@ -46,23 +47,8 @@ ID_REFS: Mapping[str, Ref] = {
 #: "valid", since a made-up token is rightly refused.
 OPAQUE_MEMBERS = frozenset({"nextToken"})
 
-#: Operations the suite (and the reference emulator) is about; the rest of the model is fuzzed generically.
-CORE_OPERATIONS = (
-    "CreateCollaboration",
-    "GetCollaboration",
-    "UpdateCollaboration",
-    "DeleteCollaboration",
-    "ListCollaborations",
-    "ListMembers",
-    "DeleteMember",
-    "CreateMembership",
-    "GetMembership",
-    "ListMemberships",
-    "CreateCollaborationChangeRequest",
-    "GetCollaborationChangeRequest",
-    "ListCollaborationChangeRequests",
-    "UpdateCollaborationChangeRequest",
-)
+#: Operations the suite (and the reference emulator) is about (declared in the catalogue, re-exported here).
+CORE_OPERATIONS = catalogue.CORE_OPERATIONS
 
 _READ_PREFIXES = ("Get", "List", "BatchGet", "Describe", "Preview")
 

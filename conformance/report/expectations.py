@@ -329,10 +329,11 @@ def expectations_from_results(results: Results, *, reason: str = "recorded by ex
     """YAML text of an expectations file that lists every scenario that did not pass, ready to commit.
 
     A scenario that was already an expected failure (XFAIL) keeps its entry (outcome, reason, link, expiry);
-    a stale one (XPASS) is left out, as it passes now.
+    a stale one (XPASS) is left out, as it passes now, and so are fuzz items that were not run (SKIPPED) or had
+    nothing to run on (UNSUPPORTED: the operation is not implemented).
     """
     seq = CommentedSeq()
-    chosen = [s for s in results.scenarios if s.outcome not in ("PASS", "XPASS")]
+    chosen = [s for s in results.scenarios if s.outcome not in ("PASS", "XPASS", "SKIPPED") and not _unjudged_fuzz(s)]
     for scenario in sorted(chosen, key=lambda s: s.scenario_id):
         old = scenario.expectation if scenario.outcome == "XFAIL" else None
         entry = CommentedMap()
@@ -363,6 +364,11 @@ def expectations_from_results(results: Results, *, reason: str = "recorded by ex
     buffer = io.StringIO()
     yaml.dump(document, buffer)
     return buffer.getvalue()
+
+
+def _unjudged_fuzz(scenario: records.ScenarioRecord) -> bool:
+    """A fuzz item on an operation the target lacks: skipped, never gating (the scenarios judge that), so unlisted."""
+    return "fuzz" in scenario.tags and scenario.outcome == "UNSUPPORTED"
 
 
 # A failure line of a scenario ("  - [expectation, model: MODEL] text") or of a fuzz check ("  [shape, model] text").

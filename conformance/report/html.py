@@ -53,6 +53,8 @@ class FuzzRow:
     failed: int
     errors: int
     skipped: int
+    note: str = ""
+    """Why the counts are what they are: cut short by a time budget, not run, not implemented."""
 
 
 def _fuzz_rows(checks: Iterable[CheckRecord]) -> list[FuzzRow]:
@@ -67,6 +69,7 @@ def _fuzz_rows(checks: Iterable[CheckRecord]) -> list[FuzzRow]:
                 operation=check.operation,
                 outcome=check.outcome,
                 **{k: int(counts.get(k) or 0) for k in ("variants", "passed", "failed", "errors", "skipped")},
+                note=str(counts.get("note") or ""),
             )
         )
     return sorted(rows, key=lambda r: (r.strategy, family_order(operation_family(r.operation)), r.operation))

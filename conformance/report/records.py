@@ -15,7 +15,8 @@ from typing import Any, Literal, TypeVar
 RESULTS_VERSION = 1
 """Bumped when the layout of results.json changes incompatibly."""
 
-OUTCOMES = ("PASS", "FAIL", "UNSUPPORTED", "ERROR", "XFAIL", "XPASS")
+OUTCOMES = ("PASS", "FAIL", "UNSUPPORTED", "ERROR", "XFAIL", "XPASS", "SKIPPED")
+"""SKIPPED: a fuzz check that was not run (its time budget was spent before it started); the message says why."""
 EVIDENCE_LEVELS = ("inferred", "documented", "model")
 """Weakest first: ``--evidence=documented`` gates on documented and model failures only."""
 

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conformance.fuzz.profiles import Deadline, deadline
 from conformance.fuzz.seeds import CORE_OPERATIONS
+from conformance.fuzz.systematic import generate
 from conformance.targets import RunningTarget
 from tests.fuzz.conftest import campaign
 
@@ -33,3 +35,31 @@ def test_systematic_tallies_count_variants_and_keep_a_few_findings(broken, tmp_p
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         f"fuzz-negative-CreateCollaboration-{n}.{ext}" for n in range(3) for ext in ("curl.sh", "yaml")
     ]
+
+
+class Countdown(Deadline):
+    """A deadline that passes after ``n`` questions (so a test need not race the clock)."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__(float("inf"), "the test's budget")
+        self.left = n
+
+    def passed(self) -> bool:
+        self.left -= 1
+        if self.left < 0:
+            self.hit = True
+        return self.hit
+
+
+def test_a_deadline_ends_a_systematic_check_between_variants(healthy: RunningTarget) -> None:
+    fuzz = campaign(healthy, operations=["CreateCollaboration"])
+    fuzz.support()
+    with deadline(Countdown(3)) as limit:
+        (tally,) = fuzz.systematic("boundary")
+    assert limit.hit
+    assert tally.variants + tally.skipped == 3
+    planned = len(generate("boundary", "CreateCollaboration").variants)
+    assert f"cut short: the test's budget ran out after 3 of {planned} variants" in tally.note
+    (whole,) = fuzz.systematic("boundary")  # outside the deadline: every variant
+    assert whole.variants + whole.skipped == planned
+    assert "cut short" not in whole.note

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from conformance.fuzz import catalogue
 
@@ -22,3 +23,25 @@ def test_the_glue_imports_neither_hypothesis_nor_schemathesis_nor_deepdiff() -> 
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
 
     assert done.stdout.strip() == "[]"
+
+
+def test_every_check_names_the_module_that_makes_it() -> None:
+    root = Path(__file__).resolve().parents[2]
+    assert set(catalogue.MODULES) == {*catalogue.CHECK_ORDER, "differential"}
+    for module in catalogue.MODULES.values():
+        assert not Path(module).is_absolute()
+        assert (root / module).is_file(), module
+
+
+def test_item_names_are_per_operation_for_the_per_operation_checks() -> None:
+    assert {*catalogue.CHECK_ORDER, "differential"} >= catalogue.PER_OPERATION
+    assert {"support", "model-drift", "stateful"}.isdisjoint(catalogue.PER_OPERATION)
+    assert catalogue.item_name("boundary", "CreateCollaboration") == "fuzz:boundary:CreateCollaboration"
+    assert catalogue.item_name("stateful") == "fuzz:stateful"
+
+
+def test_the_seeds_fuzz_the_catalogues_core_operations() -> None:
+    from conformance.fuzz.seeds import CORE_OPERATIONS
+
+    assert CORE_OPERATIONS is catalogue.CORE_OPERATIONS
+    assert len(CORE_OPERATIONS) == 14

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from conformance import fuzz_plugin
+from conformance.fuzz.catalogue import CORE_OPERATIONS
 
 PLUGIN = ("-p", "conformance.fuzz_plugin")
 
@@ -26,12 +27,14 @@ def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
 
 
 def test_fuzz_items_run_beside_the_library_and_report_counts(pytester: pytest.Pytester) -> None:
-    result = run(pytester, "--target=reference", "-m", "fuzz", "-k", "support or drift or boundary")
-    result.assert_outcomes(passed=3)
+    result = run(pytester, "--target=reference", "-m", "fuzz", "-k", "support or drift or fuzz:boundary:")
+    result.assert_outcomes(passed=2 + len(CORE_OPERATIONS))
     data = results(pytester.path / "r")
-    assert {s["scenario_id"] for s in data["scenarios"]} == {"fuzz:support", "fuzz:model-drift", "fuzz:boundary"}
+    boundary_items = {f"fuzz:boundary:{op}" for op in CORE_OPERATIONS}
+    assert {s["scenario_id"] for s in data["scenarios"]} == {"fuzz:support", "fuzz:model-drift", *boundary_items}
     boundary = {c["check_id"]: c for c in data["checks"] if c["check_id"].startswith("fuzz:boundary:")}
-    assert len(boundary) == 14
+    assert set(boundary) == boundary_items  # each item's record carries the item's own id
+    assert all(boundary[i]["scenario_id"] == i for i in boundary_items)
     record = boundary["fuzz:boundary:CreateCollaboration"]
     assert record["kind"] == "fuzz"
     assert record["operation"] == "CreateCollaboration"
@@ -41,19 +44,82 @@ def test_fuzz_items_run_beside_the_library_and_report_counts(pytester: pytest.Py
     assert counts["variants"] == counts["passed"] > 10
 
 
+def test_fuzz_rows_name_the_module_of_their_check_never_an_absolute_path(pytester: pytest.Pytester) -> None:
+    run(pytester, "--target=reference", "-m", "fuzz", "--fuzz-operation=GetCollaboration", "-k", "boundary or drift")
+    data = results(pytester.path / "r")
+    files = {s["scenario_id"]: s["file"] for s in data["scenarios"]}
+    assert files == {
+        "fuzz:boundary:GetCollaboration": "conformance/fuzz/systematic.py",
+        "fuzz:model-drift": "conformance/fuzz/drift.py",
+    }
+    assert all(not Path(c["file"]).is_absolute() for c in data["checks"])
+    assert "model-checksums" not in json.dumps(data["scenarios"])
+
+
+def test_a_failing_fuzz_row_points_at_its_reproducer_inside_the_report_folder(pytester: pytest.Pytester) -> None:
+    args = ("-m", "fuzz", "-k", "negative", "--fuzz-operation=CreateCollaboration")
+    run(pytester, "--target=reference", "--emulator-defect=skip-length-check", *args)
+    (record,) = [c for c in results(pytester.path / "r")["checks"] if c["outcome"] == "FAIL"]
+    assert record["file"].startswith("reproducers/fuzz-negative-CreateCollaboration-")
+    assert (pytester.path / "r" / "reference" / record["file"]).is_file()
+    assert all(not Path(r).is_absolute() for r in record["request"]["fuzz"]["reproducers"])
+
+
+def test_items_are_per_check_and_operation_and_selectable_with_k(pytester: pytest.Pytester) -> None:
+    listed = collected(pytester, "--target=reference", "-m", "fuzz")
+    per_operation = 6 + 2 + 1  # the systematic strategies, the two properties, schemathesis
+    assert len(listed) == 3 + per_operation * len(CORE_OPERATIONS)
+    assert {"fuzz:support", "fuzz:model-drift", "fuzz:stateful"} <= set(listed)
+    assert "fuzz:boundary:CreateCollaboration" in listed
+    assert "fuzz:schemathesis:UpdateCollaborationChangeRequest" in listed
+    assert "fuzz:boundary" not in listed  # no item for a whole strategy any more
+    only = collected(pytester, "--target=reference", "-m", "fuzz", "-k", "fuzz:enum:")
+    assert only == [f"fuzz:enum:{op}" for op in CORE_OPERATIONS]
+    one = collected(pytester, "--target=reference", "--fuzz-operation=ListMembers", "-k", "fuzz:negative:")
+    assert one == ["fuzz:negative:ListMembers"]
+
+
+def test_only_the_core_operations_are_fuzzed_unless_others_are_named(pytester: pytest.Pytester) -> None:
+    listed = collected(pytester, "--target=reference", "-m", "fuzz")
+    operations = {name.split(":")[2] for name in listed if name.count(":") == 2}
+    assert operations == set(CORE_OPERATIONS)
+    older = collected(pytester, "--target=reference", "-m", "fuzz", "--api-version=2025-09-03", "-k", "fuzz:echo:")
+    assert "fuzz:echo:UpdateCollaborationChangeRequest" not in older  # not in the model of that release
+    assert "fuzz:echo:CreateCollaborationChangeRequest" in older
+    other = collected(pytester, "--target=reference", "-m", "fuzz", "--fuzz-operation=ListConfiguredTables")
+    assert "fuzz:boundary:ListConfiguredTables" in other
+    assert not any(name.endswith(":CreateCollaboration") for name in other)
+
+
+def test_an_operation_the_target_lacks_is_unsupported_not_passed(pytester: pytest.Pytester) -> None:
+    result = run(pytester, "--target=reference", "-m", "fuzz", "--fuzz-operation=ListConfiguredTables", "-k", "enum")
+    result.assert_outcomes(skipped=1)
+    (scenario,) = results(pytester.path / "r")["scenarios"]
+    assert scenario["scenario_id"] == "fuzz:enum:ListConfiguredTables"
+    assert scenario["outcome"] == "UNSUPPORTED"
+    assert "not implemented" in scenario["message"]
+
+
+def collected(pytester: pytest.Pytester, *args: str) -> list[str]:
+    """The fuzz items' names, in collection order."""
+    listed = run(pytester, *args, "--collect-only", "-q").stdout.str()
+    return [line.split("::")[1] for line in listed.splitlines() if "::fuzz:" in line]
+
+
 def test_not_fuzz_leaves_them_out(pytester: pytest.Pytester) -> None:
     result = run(pytester, "--target=reference", "-m", "not fuzz", "--collect-only", "-q")
     assert "fuzz:" not in result.stdout.str()
     listed = run(pytester, "--target=reference", "-m", "fuzz", "--collect-only", "-q").stdout.str()
-    assert "model-checksums.json::fuzz:negative" in listed
+    assert "model-checksums.json::fuzz:negative:CreateCollaboration" in listed
     assert "fuzz:differential" not in listed
 
 
 def test_the_longest_checks_are_collected_first(pytester: pytest.Pytester) -> None:
-    listed = run(pytester, "--target=reference", "-m", "fuzz", "--collect-only", "-q").stdout.str()
-    names = [line.split("::")[1] for line in listed.splitlines() if "::fuzz:" in line]
+    names = collected(pytester, "--target=reference", "-m", "fuzz")
+    checks = list(dict.fromkeys(name.split(":")[1] for name in names))
 
-    assert names[:3] == ["fuzz:schemathesis", "fuzz:negative", "fuzz:stateful"]
+    assert checks[:3] == ["schemathesis", "negative", "stateful"]
+    assert names[0] == "fuzz:schemathesis:CreateCollaboration"
     assert names[-1] == "fuzz:model-drift"
 
 
@@ -119,17 +185,31 @@ def test_options_are_checked(pytester: pytest.Pytester) -> None:
     assert bad.ret == pytest.ExitCode.USAGE_ERROR
 
 
-def test_an_item_level_entry_excuses_its_failures_and_goes_stale_when_they_are_fixed(pytester: pytest.Pytester) -> None:
+def test_an_entry_excuses_one_operation_only_and_goes_stale_when_it_is_fixed(pytester: pytest.Pytester) -> None:
     expected = pytester.path / "expected.yaml"
     expected.write_text(
-        "entries:\n  - id: fuzz:negative\n    outcome: FAIL\n    reason: written by `expectations --from`\n",
+        "entries:\n  - id: fuzz:negative:CreateCollaboration\n    outcome: FAIL\n    reason: no length checks\n",
+        encoding="utf-8",
+    )
+    ops = ("--fuzz-operation=CreateCollaboration", "--fuzz-operation=UpdateCollaboration")
+    common = ("-m", "fuzz", "-k", "fuzz:negative:", *ops, f"--expectations={expected}")
+    broken = run(pytester, "--target=reference", "--emulator-defect=skip-length-check", *common)
+    # The entry for CreateCollaboration hides nothing else: the same defect on UpdateCollaboration still fails.
+    broken.assert_outcomes(xfailed=1, failed=1)
+    assert "fuzz:negative:UpdateCollaboration: FAIL" in broken.stdout.str()
+    healthy = run(pytester, "--target=reference", *common)
+    healthy.assert_outcomes(failed=1, passed=1)
+    assert "stale" in healthy.stdout.str()
+
+
+def test_a_whole_strategy_entry_no_longer_excuses_every_operation(pytester: pytest.Pytester) -> None:
+    expected = pytester.path / "expected.yaml"
+    expected.write_text(
+        "entries:\n  - id: fuzz:negative\n    outcome: FAIL\n    reason: written before items were per operation\n",
         encoding="utf-8",
     )
     common = ("-m", "fuzz", "-k", "negative", "--fuzz-operation=CreateCollaboration", f"--expectations={expected}")
-    run(pytester, "--target=reference", "--emulator-defect=skip-length-check", *common).assert_outcomes(xfailed=1)
-    healthy = run(pytester, "--target=reference", *common)
-    healthy.assert_outcomes(failed=1)
-    assert "stale" in healthy.stdout.str()
+    run(pytester, "--target=reference", "--emulator-defect=skip-length-check", *common).assert_outcomes(failed=1)
 
 
 def test_under_xdist_the_fuzz_items_are_spread_through_the_collection_longest_first(
@@ -145,8 +225,8 @@ def test_under_xdist_the_fuzz_items_are_spread_through_the_collection_longest_fi
     after = [item.nodeid for item in items]
     positions = [i for i, nodeid in enumerate(after) if "::fuzz:" in nodeid]
     assert sorted(after) == sorted(before)
-    assert after[0].endswith("fuzz:schemathesis")
-    assert len(positions) == 12
+    assert after[0].endswith("fuzz:schemathesis:CreateCollaboration")
+    assert len(positions) == 3 + 9 * len(CORE_OPERATIONS)
     gaps = {b - a for a, b in itertools.pairwise(positions)}
     assert max(gaps) - min(gaps) <= 1  # evenly spaced: every slice xdist hands out holds one or two
 
@@ -172,3 +252,64 @@ def test_load_scheduling_hands_items_out_one_at_a_time(
     config = pytester.parseconfigure(*args)
 
     assert config.option.maxschedchunk == chunk
+
+
+def test_checks_past_the_run_budget_are_not_run_and_say_why(pytester: pytest.Pytester) -> None:
+    result = run(pytester, "--target=reference", "-m", "fuzz", "-k", "fuzz:boundary:", "--fuzz-run-budget=0.01")
+    outcomes = result.parseoutcomes()
+    assert outcomes["skipped"] == len(CORE_OPERATIONS) - 1  # the first one started; nothing was left for the rest
+    assert "passed" not in outcomes or outcomes["passed"] <= 1
+    data = results(pytester.path / "r")
+    scenarios = {s["scenario_id"]: s for s in data["scenarios"]}
+    first, *rest = [scenarios[f"fuzz:boundary:{op}"] for op in CORE_OPERATIONS]
+    for scenario in rest:
+        assert scenario["outcome"] == "SKIPPED"
+        assert scenario["message"].startswith("not run: the run budget of 0.01 s (--fuzz-run-budget)")
+    skipped = [c for c in data["checks"] if c["outcome"] == "SKIPPED"]
+    assert len(skipped) == len(rest)
+    assert all(c["request"]["fuzz"]["variants"] == 0 and "not run" in c["request"]["fuzz"]["note"] for c in skipped)
+    (started,) = [c for c in data["checks"] if c["scenario_id"] == first["scenario_id"]]
+    assert "cut short: the run budget of 0.01 s" in started["request"]["fuzz"]["note"]
+    html = (pytester.path / "r" / "reference" / "index.html").read_text(encoding="utf-8")
+    assert "o-SKIPPED" in html
+    assert "not run: the run budget of 0.01 s (--fuzz-run-budget)" in html  # the fuzz table's note column
+
+
+def test_a_check_cut_short_by_its_budget_says_how_many_variants_ran(pytester: pytest.Pytester) -> None:
+    result = run(
+        pytester,
+        "--target=reference",
+        "-m",
+        "fuzz",
+        "--fuzz-operation=CreateCollaboration",
+        "-k",
+        "fuzz:negative:",
+        "--fuzz-check-budget=0.000001",
+    )
+    assert result.ret in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED)
+    (record,) = results(pytester.path / "r")["checks"]
+    note = record["request"]["fuzz"]["note"]
+    assert note.startswith("cut short: the check budget of 1e-06 s (--fuzz-check-budget) ran out after 0 of ")
+    assert record["request"]["fuzz"]["variants"] == 0
+    result.stdout.fnmatch_lines(["*fuzz:negative:CreateCollaboration: cut short: the check budget of 1e-06 s*"])
+
+
+def test_budgets_are_checked(pytester: pytest.Pytester) -> None:
+    bad = run(pytester, "--target=reference", "--fuzz-run-budget=-1")
+    assert bad.ret == pytest.ExitCode.USAGE_ERROR
+    bad = run(pytester, "--target=reference", "--fuzz-check-budget=soon")
+    assert bad.ret == pytest.ExitCode.USAGE_ERROR
+
+
+def test_hypothesis_keeps_its_files_under_the_report_folder_not_the_current_directory(
+    pytester: pytest.Pytester,
+) -> None:
+    # A fresh process (Hypothesis caches its Unicode tables per process): the properties draw text, schemathesis
+    # and the state machine run Hypothesis too.
+    chosen = "stateful or fuzz:random-valid:CreateCollaboration or fuzz:schemathesis:ListCollaborations"
+    report = pytester.path / "out"
+    args = ("--report-dir", str(report), "--target=reference", "-m", "fuzz", "-k", chosen)
+    result = pytester.runpytest_subprocess("--pyargs", "conformance", *PLUGIN, *args)
+    assert result.ret == pytest.ExitCode.OK, result.stdout.str()[-2000:]
+    assert not (pytester.path / ".hypothesis").exists()
+    assert (report / "reference" / ".hypothesis").is_dir()

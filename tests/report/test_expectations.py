@@ -270,3 +270,19 @@ def test_generated_file_has_one_line_per_entry_so_deleting_a_line_unlists_one_sc
     assert loaded.lookup("s0") is not None
     assert loaded.lookup("s1") is None
     assert loaded.lookup("s2") is not None
+
+
+def test_from_results_leaves_out_fuzz_items_not_run_or_on_missing_operations(
+    tmp_path: Path, build: SimpleNamespace
+) -> None:
+    fuzz = ("fuzz", "negative")
+    scenarios = (
+        build.scenario("fuzz:negative:GetCollaboration", "FAIL", tags=fuzz),
+        build.scenario("fuzz:negative:ListMembers", "SKIPPED", tags=fuzz, message="not run: the run budget..."),
+        build.scenario("fuzz:negative:UpdateCollaborationChangeRequest", "UNSUPPORTED", tags=fuzz),
+        build.scenario("cr-cancel-pending", "UNSUPPORTED"),
+    )
+    text = expectations_from_results(Results(build.run_info(), scenarios, ()))
+
+    ids = [e.id for e in load_expectations(_write(tmp_path, text)).entries]
+    assert ids == ["cr-cancel-pending", "fuzz:negative:GetCollaboration"]
