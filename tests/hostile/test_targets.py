@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -159,9 +161,7 @@ def test_clients_for_real_aws_are_bounded_too() -> None:
     session.set_credentials("AKIA" + "X" * 16, "s" * 40)
     trickle = StreamedResponse(declared_length=4000, first=b"{", interval=0.2, pieces=40)
     with MisbehavingServer("stream", stream=trickle) as server:
-        spec = TargetSpec(
-            name="sandbox", kind="aws", endpoint=server.url, region="us-east-1", actors={}, timeouts=FAST
-        )
+        spec = TargetSpec(name="sandbox", kind="aws", endpoint=server.url, region="us-east-1", actors={}, timeouts=FAST)
         client = aws_client(spec, session)
         with pytest.raises(ResponseLimitError, match="still arriving after 1 s"):
             client.list_collaborations(maxResults=1)
@@ -200,3 +200,70 @@ def test_the_requests_session_gives_whole_decoded_answers_and_does_not_follow_re
         assert again.content == body
     with MisbehavingServer("canned", response=moved) as server:
         assert session.get(server.url + "/collaborations").status_code == 301
+
+
+# --- headers that trickle: only the watchdog ends the wait (conformance/targets/watchdog.py) ----------------
+
+HEADER_TRICKLE = StreamedResponse(declared_length=2, first=b"{}", head_interval=1.0)
+"""The status line at once, then a header byte a second: ~60 s of headers, each byte well within the read timeout."""
+TWO_SECONDS = Timeouts(connect=1.0, read=5.0, deadline=2.0)
+NO_COMPLETE_ANSWER = "no complete answer within the 2 s call deadline (--call-deadline)"
+
+
+def test_trickling_headers_end_at_the_deadline_as_an_error() -> None:
+    with MisbehavingServer("stream", stream=HEADER_TRICKLE) as server, target(server, TWO_SECONDS) as running:
+        started = time.monotonic()
+        result = list_call(running)
+        elapsed = time.monotonic() - started
+        # The connection the watchdog shut is not reused: the next call gets its own, and its own deadline.
+        again = list_call(running)
+
+    assert result.transport_error is not None
+    assert result.transport_error.startswith(NO_COMPLETE_ANSWER), result.transport_error
+    assert "raise --call-deadline" in result.transport_error
+    assert result.parsed is None
+    assert result.error_code is None
+    assert 1.9 < elapsed < 3.0, elapsed
+    assert again.transport_error is not None
+    assert again.transport_error.startswith(NO_COMPLETE_ANSWER)
+
+
+def test_trickling_headers_end_an_aws_client_call_at_the_deadline() -> None:
+    session = botocore.session.Session()
+    session.set_credentials("AKIA" + "X" * 16, "s" * 40)
+    with MisbehavingServer("stream", stream=HEADER_TRICKLE) as server:
+        spec = TargetSpec(
+            name="sandbox", kind="aws", endpoint=server.url, region="us-east-1", actors={}, timeouts=TWO_SECONDS
+        )
+        client = aws_client(spec, session)
+        started = time.monotonic()
+        with pytest.raises(ResponseLimitError, match=re.escape(NO_COMPLETE_ANSWER)):
+            client.list_collaborations(maxResults=1)
+        assert time.monotonic() - started < 3.0
+
+
+def test_trickling_headers_end_a_requests_session_call_at_the_deadline() -> None:
+    session = BoundedSession(TWO_SECONDS)
+    session.trust_env = False
+    with MisbehavingServer("stream", stream=HEADER_TRICKLE) as server:
+        started = time.monotonic()
+        with pytest.raises(ResponseLimitExceeded, match=re.escape(NO_COMPLETE_ANSWER)):
+            session.get(server.url + "/collaborations")
+        assert time.monotonic() - started < 3.0
+        ok = StreamedResponse(declared_length=2, first=b"{}", pieces=0)
+    with MisbehavingServer("stream", stream=ok) as server:
+        assert session.get(server.url + "/collaborations").content == b"{}"  # the session still works
+
+
+def test_a_call_that_answers_in_time_is_not_touched_by_the_watchdog() -> None:
+    """Many quick calls on one kept-alive connection: none is shut, and the heap of spent watches stays small."""
+    from conformance.targets import watchdog
+
+    body = b'{"collaborationList": []}'
+    canned = CannedResponse(body=body)
+    with MisbehavingServer("canned", response=canned) as server, target(server, Timeouts(deadline=0.5)) as running:
+        results = [list_call(running) for _ in range(50)]
+        time.sleep(0.6)  # every deadline has passed: a late watchdog would now shut the pooled connection
+        results.append(list_call(running))
+    assert all(r.ok for r in results), [r.transport_error for r in results if not r.ok]
+    assert len(watchdog._WATCHDOG._heap) < 1100
