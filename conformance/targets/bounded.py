@@ -245,11 +245,11 @@ class _BoundedSender:
                 response = self._session.send(request)
         except Exception:
             request.stream_output = False
-            if watch.fired:  # the watchdog shut the socket: botocore saw a dropped connection
+            if watch.shut:  # the watchdog shut the socket: botocore saw a dropped connection
                 raise no_complete_answer(timeouts) from None
             raise
         raw = response.raw
-        if watch.fired:  # the headers came just as the watchdog shut the socket: the body cannot follow
+        if watch.shut:  # the headers came just as the watchdog shut the socket: the body cannot follow
             request.stream_output = False
             _discard(raw)
             raise no_complete_answer(timeouts)

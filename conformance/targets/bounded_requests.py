@@ -75,10 +75,10 @@ class BoundedSession(requests.Session):
             with watchdog.watching(deadline) as watch:
                 response = super().send(request, **kwargs)
         except RequestException:
-            if watch.fired:  # the watchdog shut the socket while the headers arrived: requests saw it dropped
+            if watch.shut:  # the watchdog shut the socket while the headers arrived: requests saw it dropped
                 raise ResponseLimitExceeded(str(no_complete_answer(limits)), request=request) from None
             raise
-        if watch.fired:  # the headers came just as the watchdog shut the socket: the body cannot follow
+        if watch.shut:  # the headers came just as the watchdog shut the socket: the body cannot follow
             response.close()
             raise ResponseLimitExceeded(str(no_complete_answer(limits)), request=request, response=response)
         try:

@@ -7,7 +7,7 @@ call alive for ever (until 100 header lines of 64 KiB each). Nothing between two
 ours, so the only way to stop the wait is from outside: at the deadline another thread shuts the socket down
 (``shutdown(SHUT_RDWR)``, which wakes a blocked ``recv`` on every platform the suite runs on; ``close`` from
 another thread would not, and could close a reused descriptor). The blocked read then sees the end of the
-stream, urllib3 raises, and the caller, seeing :attr:`Watch.fired`, reports the deadline instead of a dropped
+stream, urllib3 raises, and the caller, seeing :attr:`Watch.shut`, reports the deadline instead of a dropped
 connection. The connection is closed by urllib3 on that error, never handed back to its pool.
 
 Why this way, and what it costs. One daemon thread serves every call of the process (a heap of deadlines under
@@ -38,12 +38,15 @@ from typing import Any
 class Watch:
     """The deadline of one call, and the connection it is using (set by the connection when it sends)."""
 
-    __slots__ = ("_connection", "deadline", "done", "fired")
+    __slots__ = ("_connection", "deadline", "done", "fired", "shut")
 
     def __init__(self, deadline: float) -> None:
         self.deadline = deadline
         self.fired = False
-        """True once the deadline passed while the call was still waiting: its socket was shut down."""
+        """True once the deadline passed while the call was still under watch."""
+        self.shut = False
+        """True when the watchdog shut the call's connected socket: the wait for an answer ended at the deadline
+        (a call still connecting ends on its own connect timeout, which is no longer than the time left)."""
         self.done = False
         self._connection: Any = None
 
@@ -55,14 +58,14 @@ class Watch:
         with _WATCHDOG.lock:
             self._connection = connection
             if self.fired:
-                _shut(connection)
+                self.shut = _shut(connection) or self.shut
 
     def _fire(self) -> None:  # under the watchdog's lock
         if self.done:
             return
         self.fired = True
         if self._connection is not None:
-            _shut(self._connection)
+            self.shut = _shut(self._connection)
 
     def _disarm(self) -> bool:  # under the watchdog's lock
         self.done = True
@@ -70,12 +73,13 @@ class Watch:
         return self.fired
 
 
-def _shut(connection: Any) -> None:
+def _shut(connection: Any) -> bool:
     sock = getattr(connection, "sock", None)
     if sock is None:
-        return  # still connecting: the connect timeout is already no longer than the time left
+        return False  # still connecting: the connect timeout is already no longer than the time left
     with contextlib.suppress(OSError):  # already closed by the other side or by urllib3
         sock.shutdown(socket.SHUT_RDWR)
+    return True
 
 
 class _Watchdog:
@@ -133,7 +137,7 @@ _current = threading.local()
 def watching(deadline: float) -> Iterator[Watch]:
     """Watch the calls this thread sends inside the block; at ``deadline`` (:func:`time.monotonic`) shut them.
 
-    After the block, :attr:`Watch.fired` says whether the deadline ended the wait.
+    After the block, :attr:`Watch.shut` says whether the deadline ended the wait for an answer.
     """
     watch = _WATCHDOG.arm(deadline)
     previous = getattr(_current, "watch", None)
