@@ -72,7 +72,6 @@ from conformance.model.openapi import document
 from conformance.model.releases import LATEST_MODEL, ModelAt
 from conformance.model.shapecheck import check_input
 from conformance.targets.bounded_requests import BoundedSession
-from conformance.targets.spec import Timeouts
 
 NAME = "schemathesis"
 
@@ -145,7 +144,10 @@ def run_schemathesis(
     """
     schema = schemathesis.openapi.from_dict(document(campaign.at))
     schema.config.update(base_url=endpoint_url)
-    session = BoundedSession(Timeouts())  # the default deadline and size cap (the target's own: not passed in yet)
+    # The target's own deadline and size cap (--call-deadline, --max-response-bytes or its config), as for every
+    # other call of the run: schemathesis' own default is no deadline at all. The session also bounds the wait
+    # for the headers (targets/watchdog.py).
+    session = BoundedSession(campaign.target.spec.timeouts)
     session.trust_env = False  # a loopback target must not go through an HTTP(S)_PROXY from the environment
     session.auth = SigV4RequestsAuth(signing.credentials, signing.region, extra_headers=signing.extra_headers)
     tallies = []

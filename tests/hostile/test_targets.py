@@ -13,6 +13,7 @@ import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import botocore.session
 import pytest
@@ -275,3 +276,35 @@ def test_a_call_that_answers_in_time_is_not_touched_by_the_watchdog() -> None:
         results.append(list_call(running))
     assert all(r.ok for r in results), [r.transport_error for r in results if not r.ok]
     assert len(watchdog._WATCHDOG._heap) < 1100
+
+
+# --- schemathesis sends its own requests: with the target's limits, not its defaults ------------------------
+
+
+def test_schemathesis_reads_within_the_targets_limits(tmp_path: Path) -> None:
+    """A 200 KiB answer is over this target's 64 KiB cap: a case ends as a transport error, not judged as read."""
+    from botocore.credentials import Credentials
+
+    from conformance.fuzz.profiles import budget, hypothesis_settings
+    from conformance.fuzz.schemathesis_run import Signing, run_schemathesis
+    from tests.fuzz.conftest import RUN_ID, campaign
+
+    limits = Timeouts(max_response_bytes=64 * 1024)
+    big = CannedResponse(body=b'{"collaborationList": [], "nextToken": "' + b"t" * 200_000 + b'"}')
+    with (
+        start_target(parse_target("reference", timeouts=limits), run_id=RUN_ID) as reference,
+        MisbehavingServer("canned", response=big) as server,
+    ):
+        fuzz = campaign(reference, tmp_path, operations=["ListCollaborations"])
+        signing = Signing(Credentials(reference.account_id("creator"), "conformance"), reference.spec.region)
+        (tally,) = run_schemathesis(
+            fuzz,
+            endpoint_url=server.url,
+            signing=signing,
+            settings=hypothesis_settings(budget("quick"), examples=2),
+            shrink_seconds=1,
+        )
+    # (A case whose URL is too long for the test server gets its small 414 and is judged as usual.)
+    assert tally.errors >= 1
+    assert "transport: ResponseLimitExceeded" in tally.note
+    assert not any("t" * 1000 in problem.message for f in tally.findings for problem in f.problems)
