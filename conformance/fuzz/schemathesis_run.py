@@ -71,7 +71,9 @@ from conformance.model.exchange import read_json
 from conformance.model.openapi import document
 from conformance.model.releases import LATEST_MODEL, ModelAt
 from conformance.model.shapecheck import check_input
+from conformance.targets import RunningTarget
 from conformance.targets.bounded_requests import BoundedSession
+from conformance.targets.spec import Timeouts
 
 NAME = "schemathesis"
 
@@ -147,7 +149,7 @@ def run_schemathesis(
     # The target's own deadline and size cap (--call-deadline, --max-response-bytes or its config), as for every
     # other call of the run: schemathesis' own default is no deadline at all. The session also bounds the wait
     # for the headers (targets/watchdog.py).
-    session = BoundedSession(campaign.target.spec.timeouts)
+    session = BoundedSession(_limits(campaign.target))
     session.trust_env = False  # a loopback target must not go through an HTTP(S)_PROXY from the environment
     session.auth = SigV4RequestsAuth(signing.credentials, signing.region, extra_headers=signing.extra_headers)
     tallies = []
@@ -156,6 +158,11 @@ def run_schemathesis(
             _run_operation(campaign, schema, session, endpoint_url, name, settings, seed, shrink_seconds, actor)
         )
     return tallies
+
+
+def _limits(target: object) -> Timeouts:
+    """The limits of a running target; a stand-in with only ``call`` (a test's) gets the defaults."""
+    return target.spec.timeouts if isinstance(target, RunningTarget) else Timeouts()
 
 
 def _run_operation(
