@@ -17,8 +17,9 @@ only the connection object knows it: the pools of a client are given connection 
 connection is theirs, and that connect within the time left. Outside :func:`watching` they behave exactly as
 urllib3's and botocore's own.
 
-The watch covers connecting (the connect timeout shrinks to the time left), sending the request, and the wait
-for the status line and headers. The body is left to ``read_within`` (its clock is exact and needs no thread).
+The watch covers connecting (the connect timeout shrinks to the time left, plus a quarter second so that the
+watchdog, not the timeout, ends a TLS handshake that trickles), sending the request, and the wait for the status
+line and headers. The body is left to ``read_within`` (its clock is exact and needs no thread).
 """
 
 from __future__ import annotations
@@ -155,6 +156,10 @@ def current() -> Watch | None:
     return watch if watch is not None and not watch.done else None
 
 
+_CONNECT_GRACE = 0.25
+"""Seconds a connect may run past the deadline (see :meth:`_WatchedConnection.connect`)."""
+
+
 class _WatchedConnection:
     """Mixed into a urllib3 (or botocore) connection class: connects within the time left, tells the watch."""
 
@@ -163,11 +168,17 @@ class _WatchedConnection:
 
     def connect(self) -> None:
         watch = current()
-        if watch is not None and isinstance(self.timeout, int | float):
-            self.timeout = max(min(float(self.timeout), watch.left()), 0.001)
+        if watch is not None:
+            # Attached before connecting too: urllib3 sets ``sock`` before the TLS handshake, so a handshake that
+            # trickles is shut like trickling headers.
+            watch.attach(self)
+            if isinstance(self.timeout, int | float):
+                # A little past the deadline: once a socket exists (a TLS handshake, whose socket timeout Python
+                # applies to the handshake as a whole), the watchdog ends it first and names the deadline.
+                self.timeout = max(min(float(self.timeout), watch.left() + _CONNECT_GRACE), 0.001)
         super().connect()  # type: ignore[misc]
         if watch is not None:
-            watch.attach(self)
+            watch.attach(self)  # a deadline that passed while connecting: shut the new socket now
 
     def request(self, *args: Any, **kwargs: Any) -> Any:
         watch = current()

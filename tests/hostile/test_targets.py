@@ -10,6 +10,8 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import socket
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -308,3 +310,41 @@ def test_schemathesis_reads_within_the_targets_limits(tmp_path: Path) -> None:
     assert tally.errors >= 1
     assert "transport: ResponseLimitExceeded" in tally.note
     assert not any("t" * 1000 in problem.message for f in tally.findings for problem in f.problems)
+
+
+@contextmanager
+def trickling_tls_server() -> Iterator[str]:
+    """Accepts, then sends a TLS record header announcing 16 KiB and one byte of it every 0.5 s."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            try:
+                connection.sendall(b"\x16\x03\x03\x40\x00")
+                while not stop.wait(0.5):
+                    connection.sendall(b"\x02")
+            except OSError:  # the client gave up, as it should
+                pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"https://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        listener.close()
+        thread.join(timeout=5)
+
+
+def test_a_trickling_tls_handshake_ends_at_the_deadline() -> None:
+    """Python bounds a handshake by the connect timeout as a whole; a deadline shorter than that still wins."""
+    limits = Timeouts(connect=5.0, read=5.0, deadline=2.0)
+    with trickling_tls_server() as url, start_target(parse_target(url, timeouts=limits)) as running:
+        started = time.monotonic()
+        result = list_call(running)
+        elapsed = time.monotonic() - started
+    assert result.transport_error is not None
+    assert result.transport_error.startswith(NO_COMPLETE_ANSWER), result.transport_error
+    assert elapsed < 3.0, elapsed
