@@ -109,7 +109,8 @@ class _Watchdog:
         """Stop watching; True when the watch had already fired (the call's socket was shut down)."""
         with self.lock:
             fired = watch._disarm()
-            self._cancelled += 1
+            if not fired:  # a fired watch has already left the heap
+                self._cancelled += 1
             # Disarmed watches leave the heap when their deadline comes; with a minute's deadline a busy run
             # would keep tens of thousands, so the heap is rebuilt once most of it is dead.
             if self._cancelled > 1024 and self._cancelled * 2 > len(self._heap):
