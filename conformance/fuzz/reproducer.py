@@ -10,7 +10,7 @@ Everything written goes through the suite's one redaction (:mod:`conformance.mod
 ``report/redact.py`` applies to every other output): a target's answer quoted in a description, or a generated
 value shaped like an access key id, comes out as ``<redacted>``. And because a reproducer is loaded as a
 scenario, whose title, description and step names may cite only keys ``docs/behaviour.md`` defines, a piece of
-server text that looks like a citation (a stray ``A99``, ``§42`` or an ambiguity key in a model-level file) is
+server text that looks like a citation (a stray "A99", "§42" or an ambiguity key in a model-level file) is
 quoted so that it cites nothing, and the file still loads.
 
 The curl command carries no signature headers; ``--aws-sigv4`` makes curl sign the request itself with the
