@@ -6,6 +6,13 @@ scenario package: references become templates (``{{ collab }}``, ``{{ accounts.m
 that happen to contain template markup (``{{``, ``{%``, ``{#``) are wrapped in a template expression whose string
 literal spells every unusual character as a ``\U`` escape, so they are sent exactly as generated.
 
+Everything written goes through the suite's one redaction (:mod:`conformance.model.redaction`, the rules
+``report/redact.py`` applies to every other output): a target's answer quoted in a description, or a generated
+value shaped like an access key id, comes out as ``<redacted>``. And because a reproducer is loaded as a
+scenario, whose title, description and step names may cite only keys ``docs/behaviour.md`` defines, a piece of
+server text that looks like a citation (a stray "A99", "§42" or an ambiguity key in a model-level file) is
+quoted so that it cites nothing, and the file still loads.
+
 The curl command carries no signature headers; ``--aws-sigv4`` makes curl sign the request itself with the
 credentials in ``$AWS_ACCESS_KEY_ID``/``$AWS_SECRET_ACCESS_KEY`` (any value for an emulator that does not check
 signatures; the access key id names the caller on emulators, e.g. 111111111111).
@@ -19,7 +26,7 @@ import re
 import shlex
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +38,9 @@ from conformance.fuzz.expect import StepRef, Tag
 from conformance.fuzz.fixtures import CONSTANTS
 from conformance.fuzz.plan import NO_BODY, Evidence, Plan, PlanStep, RawText
 from conformance.fuzz.refs import Ref
+from conformance.model.behaviour import is_ambiguity_key, reference
 from conformance.model.exchange import Exchange
+from conformance.model.redaction import REDACTED, is_secret_key, redact_text
 from conformance.model.service import SIGNING_NAME, botocore_version
 
 #: The SDK release whose model every reproducer is generated from (the newest release date of spec §8
@@ -72,7 +81,8 @@ class _Tagged:
 def write(plan: Plan, directory: Path, stem: str, *, exchange: Exchange | None, region: str) -> Written:
     """Write ``<stem>.yaml`` (and ``<stem>.curl.sh`` when a request was sent) into ``directory``."""
     directory.mkdir(parents=True, exist_ok=True)
-    stem = scenario_id(stem)
+    stem = scenario_id(redact_text(stem))
+    plan = redacted(plan)
     path = directory / f"{stem}.yaml"
     path.write_text(render(plan, stem), encoding="utf-8")
     curl_path: Path | None = None
@@ -88,17 +98,92 @@ def scenario_id(text: str) -> str:
     return cleaned[:120]
 
 
+def redacted(plan: Plan) -> Plan:
+    """``plan`` with every secret-looking string (and every value under a secret-named key) redacted."""
+    return replace(
+        plan,
+        title=redact_text(plan.title),
+        description=redact_text(plan.description),
+        steps=tuple(
+            replace(
+                step,
+                name=redact_text(step.name),
+                params=_clean(step.params),
+                raw_body=_clean(step.raw_body),
+                expect=_clean(step.expect),
+                expect_error=_clean(step.expect_error),
+            )
+            for step in plan.steps
+        ),
+    )
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, RawText):
+        return RawText(redact_text(value.text))
+    if isinstance(value, Tag):
+        return Tag(value.name, _clean(value.argument))
+    if isinstance(value, Mapping):
+        return {
+            _clean(k): REDACTED if isinstance(k, str) and is_secret_key(k) and v not in (None, "") else _clean(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return type(value)(_clean(v) for v in value)
+    return value  # numbers, booleans, None, references (Ref, StepRef), NO_BODY
+
+
+def uncited(text: str, *, inferred: frozenset[str] = frozenset(), allow_all: bool = False) -> str:
+    """``text`` in which nothing cites a key or section the scenario loader would refuse.
+
+    Refused: a key or section ``docs/behaviour.md`` does not define, and an ambiguity key (A1..) that is not in
+    ``inferred`` (the keys an inferred level of this scenario rests on; ``allow_all`` when the file is inferred).
+    Each such citation is quoted in backticks (quoted text is a value, not a citation); one that a stray quote
+    of the server text keeps exposed is spelled apart instead (``A 99``), which cites nothing either.
+    """
+    for attempt in range(2):
+        bad = [
+            c
+            for c in reference().citations(text)
+            if not c.known or (is_ambiguity_key(c.text) and not allow_all and c.text not in inferred)
+        ]
+        if not bad:
+            return text
+        for citation in reversed(bad):
+            end = citation.offset + len(citation.text)
+            spelled = f"`{citation.text}`" if attempt == 0 else _apart(citation.text)
+            text = text[: citation.offset] + spelled + text[end:]
+    return text
+
+
+def _apart(token: str) -> str:
+    if token.startswith("§"):
+        return "§ " + token[1:]
+    if "-" in token:
+        return token.replace("-", " - ")
+    return token[:1] + " " + token[1:]
+
+
 def render(plan: Plan, stem: str) -> str:
     """The scenario YAML of ``plan`` with id ``stem``."""
     saved = {name for step in plan.steps for name in step.save}
+    inferred_file = plan.evidence.level == "inferred"
+    rests_on = frozenset(
+        key.strip()
+        for step in plan.steps
+        if step.evidence is not None and step.evidence.level == "inferred"
+        for key in step.evidence.source.split(",")
+    )
     document = CommentedMap()
-    document["scenario"] = plan.title
+    document["scenario"] = uncited(plan.title, inferred=rests_on, allow_all=inferred_file)
     document["id"] = scenario_id(stem)
-    document["description"] = plan.description or plan.title
+    document["description"] = uncited(plan.description or plan.title, inferred=rests_on, allow_all=inferred_file)
     document["since"] = SINCE
     document["tags"] = ["fuzz", "reproducer"]
     document["evidence"] = _evidence(plan.evidence)
-    document["steps"] = [_step(step, saved) for step in plan.steps]
+    document["steps"] = [_step(step, saved, inferred_file) for step in plan.steps]
     document.yaml_set_start_comment(
         f"Generated by cleanrooms-conformance fuzzing (botocore {botocore_version()}).\n"
         "Replay: pytest --scenarios <this folder> --target=<target> -k <id>"
@@ -108,8 +193,9 @@ def render(plan: Plan, stem: str) -> str:
     return buffer.getvalue()
 
 
-def _step(step: PlanStep, saved: set[str]) -> dict[str, Any]:
-    out: dict[str, Any] = {"name": step.name, "as": step.actor, "call": step.operation}
+def _step(step: PlanStep, saved: set[str], inferred_file: bool) -> dict[str, Any]:
+    inferred = step.evidence.level == "inferred" if step.evidence is not None else inferred_file
+    out: dict[str, Any] = {"name": uncited(step.name, allow_all=inferred), "as": step.actor, "call": step.operation}
     if step.params:
         out["with"] = _data(step.params, saved)
     if step.raw_body is not NO_BODY:
@@ -197,14 +283,20 @@ def _json_string(text: str) -> str:
 
 def curl_command(exchange: Exchange, region: str) -> str:
     """The request of ``exchange`` as a curl command that signs itself (no signature headers copied)."""
-    parts = ["curl", "--request", exchange.method, exchange.url]
+    # Redacted piece by piece before quoting: "<redacted>" must end up inside the shell's quotes.
+    parts = ["curl", "--request", exchange.method, redact_text(exchange.url)]
     parts += ["--aws-sigv4", f"aws:amz:{region}:{SIGNING_NAME}"]
     command = shlex.join(parts) + ' --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"'
-    headers = [f"{k}: {v}" for k, v in exchange.request_headers.items() if k.lower() not in DROPPED_HEADERS]
+    headers = [
+        f"{k}: {REDACTED if is_secret_key(k) else v}"
+        for k, v in exchange.request_headers.items()
+        if k.lower() not in DROPPED_HEADERS
+    ]
     for header in headers:
-        command += " \\\n  --header " + shlex.quote(header)
+        command += " \\\n  --header " + shlex.quote(redact_text(header))
     if exchange.request_body:
-        command += " \\\n  --data-binary " + shlex.quote(exchange.request_body.decode("utf-8", "replace"))
+        body = redact_text(exchange.request_body.decode("utf-8", "replace"))
+        command += " \\\n  --data-binary " + shlex.quote(body)
     return command
 
 

@@ -69,8 +69,10 @@ from conformance.fuzz.seeds import ID_REFS, OPAQUE_MEMBERS, account
 from conformance.fuzz.sigv4 import SigV4RequestsAuth
 from conformance.model.exchange import read_json
 from conformance.model.openapi import document
+from conformance.model.redaction import redact_text
 from conformance.model.releases import LATEST_MODEL, ModelAt
 from conformance.model.shapecheck import check_input
+from conformance.targets import RunningTarget
 from conformance.targets.bounded_requests import BoundedSession
 from conformance.targets.spec import Timeouts
 
@@ -146,7 +148,9 @@ def run_schemathesis(
     campaign fuzzes) lets a caller run one operation at a time.
     """
     schema = _schema(campaign.at, endpoint_url)
-    session = BoundedSession(Timeouts())  # the default deadline and size cap (the target's own: not passed in yet)
+    # The target's own deadline and size cap (--call-deadline, --max-response-bytes or its config), as for every
+    # other call; the watchdog covers the headers too (targets/watchdog.py).
+    session = BoundedSession(_limits(campaign.target))
     session.trust_env = False  # a loopback target must not go through an HTTP(S)_PROXY from the environment
     session.auth = SigV4RequestsAuth(signing.credentials, signing.region, extra_headers=signing.extra_headers)
     tallies = []
@@ -163,6 +167,11 @@ def _schema(at: ModelAt, endpoint_url: str) -> Any:
     schema = schemathesis.openapi.from_dict(document(at))
     schema.config.update(base_url=endpoint_url)
     return schema
+
+
+def _limits(target: object) -> Timeouts:
+    """The limits of a running target; a stand-in with only ``call`` (a test's) gets the defaults."""
+    return target.spec.timeouts if isinstance(target, RunningTarget) else Timeouts()
 
 
 def _run_operation(
@@ -368,7 +377,11 @@ def _finding(
             command = ""
         if command:
             curl_path.write_text(
-                f"#!/bin/sh\n# {plan.title}\n# (signature headers removed; add --aws-sigv4)\n{_unsigned(command)}\n",
+                # schemathesis masks Authorization itself; anything else secret-looking goes through the
+                # suite's one redaction point, as in every other output.
+                redact_text(
+                    f"#!/bin/sh\n# {plan.title}\n# (signature headers removed; add --aws-sigv4)\n{_unsigned(command)}\n"
+                ),
                 encoding="utf-8",
             )
             curl = str(curl_path)

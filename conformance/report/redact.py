@@ -3,9 +3,10 @@
 Exchange capture already drops credential headers, but secrets also travel in places a header filter never
 sees: presigned URLs (``X-Amz-Signature=``), an ``Authorization`` line quoted in a failure message, STS-style
 bodies (``SecretAccessKey``), a target that echoes the request's headers in its error bodies. So redaction walks
-every string and every mapping key of every record, and finds secrets two ways: by pattern (the rules below) and
+every string and every mapping key of every record, and finds secrets two ways: by pattern (its text rules) and
 by value (the credentials the run signs with, given once by the glue through :func:`remember_secrets`, so even a
-bare session token echoed without any name around it is caught).
+bare session token echoed without any name around it is caught). The rules and the remembered values are in
+:mod:`conformance.model.redaction`, so that the fuzz layer's reproducer files go through the same ones.
 
 Where it is applied, and why there: the glue redacts an item's records and failure text *where they are made*
 (``plugin.py``: a scenario's records right after they are built, every item's failure and xfail text in the
@@ -17,71 +18,34 @@ redacted text costs only a cache look-up there.
 
 from __future__ import annotations
 
-import functools
-import re
-import urllib.parse
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
+
+from conformance.model.redaction import (
+    MIN_SECRET_LENGTH,
+    REDACTED,
+    SECRET_KEYS,
+    is_secret_key,
+    redact_text,
+    remember_secrets,
+)
 
 from .normalise import PlaceholderMap
 from .records import CheckRecord, RunInfo, ScenarioRecord, from_dict, to_dict
 from .results import Results
 
-REDACTED = "<redacted>"
-
-# Compared after lower-casing and dropping "-" and "_", so header spellings and body member spellings
-# (X-Amz-Security-Token, x_amz_security_token, SessionToken, aws_session_token) all match.
-SECRET_KEYS = frozenset(
-    {
-        "authorization",
-        "proxyauthorization",
-        "cookie",
-        "setcookie",
-        "xamzsecuritytoken",
-        "xamzsignature",
-        "xamzcredential",
-        "securitytoken",
-        "sessiontoken",
-        "awssessiontoken",
-        "secretaccesskey",
-        "awssecretaccesskey",
-        "accesskeyid",
-        "awsaccesskeyid",
-        "secretkey",
-        "password",
-        "clientsecret",
-    }
-)
-
-_TEXT_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
-    # Presigned URL query parameters.
-    (
-        re.compile(r"(X-Amz-(?:Signature|Credential|Security-Token)=)[^&\s\"'#<>]+", re.IGNORECASE),
-        rf"\1{REDACTED}",
-    ),
-    # A header line or JSON member quoted in text: everything after the name up to the end of the value.
-    (
-        re.compile(
-            r"([\"']?\b(?:Proxy-)?(?:Authorization|X-Amz-Security-Token)[\"']?\s*:\s*[\"']?)[^\"'\r\n]+",
-            re.IGNORECASE,
-        ),
-        rf"\1{REDACTED}",
-    ),
-    # Body members named like credentials, in JSON or ini-style text.
-    (
-        re.compile(
-            r"([\"']?\b(?:aws_)?(?:SecretAccessKey|secret_access_key|SessionToken|session_token|SecurityToken|"
-            r"AccessKeyId|access_key_id)[\"']?\s*[:=]\s*[\"']?)[^\"'\s,&}<]+",
-            re.IGNORECASE,
-        ),
-        rf"\1{REDACTED}",
-    ),
-    # Pieces of a SigV4 Authorization value that survive on their own (e.g. in an error message).
-    (re.compile(r"(\bCredential=)[^,\s\"'&]+"), rf"\1{REDACTED}"),
-    (re.compile(r"(\bSignature=)[0-9a-fA-F]{16,}"), rf"\1{REDACTED}"),
-    # Anything shaped like an AWS access key id, wherever it stands.
-    (re.compile(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b"), REDACTED),
-)
+# The text rules and the remembered secrets are the model layer's (model/redaction.py), shared with the fuzz
+# layer's reproducers; they are named here too, where the glue and the tests have always found them.
+__all__ = [
+    "MIN_SECRET_LENGTH",
+    "REDACTED",
+    "SECRET_KEYS",
+    "is_secret_key",
+    "redact",
+    "redact_record",
+    "redact_text",
+    "remember_secrets",
+]
 
 
 def redact(results: Results, *, mask_accounts: bool = False, accounts: Mapping[str, str] | None = None) -> Results:
@@ -105,62 +69,10 @@ def redact(results: Results, *, mask_accounts: bool = False, accounts: Mapping[s
     )
 
 
-# Every rule above needs one of these pieces (case-insensitively, a superset of what the rules match); a report
-# holds hundreds of thousands of strings and almost none has any, so one search saves running six patterns.
-_TRIGGER = re.compile(
-    r"x-amz-|authorization|secret_?access|session_?token|security_?token|access_?key_?id|credential=|signature="
-    r"|akia|asia",
-    re.IGNORECASE,
-)
-
-#: Shorter values are not remembered: a 4-letter secret would blank out every word that contains it.
-MIN_SECRET_LENGTH = 8
-_known: frozenset[str] = frozenset()
-_known_rule: re.Pattern[str] | None = None
-
-
-def remember_secrets(values: Iterable[str | None]) -> None:
-    """Redact these exact values (and their URL-encoded forms) wherever they appear, from now on, in this process.
-
-    The glue passes the credentials the run signs with (access key ids, secret keys, session tokens) as soon as it
-    knows them. Values under :data:`MIN_SECRET_LENGTH` characters are left to the patterns.
-    """
-    global _known, _known_rule
-    new = {v for v in values if v and len(v) >= MIN_SECRET_LENGTH}
-    new |= {urllib.parse.quote(v, safe="") for v in new}
-    if new <= _known:
-        return
-    _known = _known | new
-    # Longest first, so a value that contains another is replaced whole. Case-sensitive and kept apart from
-    # _TRIGGER: folded into that case-insensitive search, 30 values made redacting 2.4 times slower.
-    _known_rule = re.compile("|".join(re.escape(v) for v in sorted(_known, key=len, reverse=True)))
-    redact_text.cache_clear()  # texts judged before may hold a value that is a secret now
-
-
-# A run's records hold ~100,000 strings (keys included) but only a few thousand distinct ones: member names,
-# header names and enum values repeat in every step, so each is judged once.
-@functools.lru_cache(maxsize=1 << 16)
-def redact_text(text: str) -> str:
-    """``text`` with every secret-looking piece, and every remembered secret, replaced by ``<redacted>``."""
-    known = _known_rule
-    if _TRIGGER.search(text) is None and (known is None or known.search(text) is None):
-        return text
-    if known is not None:
-        text = known.sub(REDACTED, text)
-    for pattern, replacement in _TEXT_RULES:
-        text = pattern.sub(replacement, text)
-    return text
-
-
 def redact_record(record: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of one plain record (a scenario or check record as a dict) with secrets removed everywhere."""
     cleaned: dict[str, Any] = _walk(dict(record), None)
     return cleaned
-
-
-@functools.lru_cache(maxsize=1 << 12)
-def is_secret_key(name: str) -> bool:
-    return name.lower().replace("-", "").replace("_", "") in SECRET_KEYS
 
 
 def _walk(value: Any, placeholders: PlaceholderMap | None) -> Any:

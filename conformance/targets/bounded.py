@@ -17,14 +17,16 @@ says it will be), and a body shorter than its Content-Length is a truncated body
 ``enforce_content_length=False`` and would hand a cut-off ``{}`` to the parser as if it were whole). Each case is
 a :class:`ResponseLimitError`, which ``calling.call`` turns into the step's transport error (ERROR).
 
-The only private botocore name used is ``client._endpoint.http_session`` (the session the client already has);
-botocore is pinned, and ``tests/hostile`` fails if it moves. Measured on the reference emulator, the client's
-CPU per call is the same as with botocore's own read (within the noise of a few percent).
+The private botocore names used are ``client._endpoint.http_session`` (the session the client already has) and
+its ``_pool_classes_by_scheme``; botocore is pinned, and ``tests/hostile`` fails if either moves. Measured on the
+reference emulator, the client's CPU per call is the same as with botocore's own read (within the noise of a few
+percent).
 
-A known limit: the status line and headers are read inside botocore's send, with ``min(read timeout, deadline)``
-per socket read (botocore's per-request ``read_timeout``) but no clock across reads, so a target that trickles
-its *headers* a byte at a time outlives the deadline (http.client stops it after 100 header lines of 64 KiB).
-Bodies are what servers stream; a watchdog thread per call to close the socket would cost more than it saves.
+The status line and headers are read inside botocore's send, where no code of ours runs between socket reads:
+a target that trickles its *headers* a byte at a time would outlive any per-read timeout. That wait is bounded by
+:mod:`conformance.targets.watchdog`, which shuts the call's socket at the deadline (the module says why a
+watchdog, and how it finds the socket); :func:`install` gives the client's pools its connection classes. A call
+the watchdog ended is the same :class:`ResponseLimitError`, with :func:`no_complete_answer`'s message.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from botocore.exceptions import ConnectionClosedError, HTTPClientError, ReadTime
 from urllib3.exceptions import ProtocolError
 from urllib3.exceptions import ReadTimeoutError as Urllib3ReadTimeoutError
 
+from conformance.targets import watchdog
 from conformance.targets.spec import Timeouts
 
 _CHUNK = 64 * 1024
@@ -154,6 +157,17 @@ _CAP_HINT = "raise --max-response-bytes (max_response_bytes in the target config
 _DEADLINE_HINT = "raise --call-deadline (call_deadline in the target config) if the target is only slow"
 
 
+def no_complete_answer(timeouts: Timeouts) -> ResponseLimitError:
+    """The error of a call whose status line and headers had not all arrived by the deadline."""
+    return ResponseLimitError(
+        f"no complete answer within the {timeouts.deadline:g} s call deadline (--call-deadline): the status line "
+        f"and headers were still arriving; {_DEADLINE_HINT}",
+        status=0,
+        headers={},
+        body=b"",
+    )
+
+
 def _too_slow(
     timeouts: Timeouts, status: int, headers: Mapping[str, str], chunks: list[bytes], size: int, declared: int | None
 ) -> ResponseLimitError:
@@ -226,8 +240,19 @@ class _BoundedSender:
         if read_timeout < timeouts.read and getattr(request, "context", None) is not None:
             request.context["read_timeout"] = read_timeout
         request.stream_output = True
-        response = self._session.send(request)
+        try:
+            with watchdog.watching(deadline) as watch:
+                response = self._session.send(request)
+        except Exception:
+            request.stream_output = False
+            if watch.shut:  # the watchdog shut the socket: botocore saw a dropped connection
+                raise no_complete_answer(timeouts) from None
+            raise
         raw = response.raw
+        if watch.shut:  # the headers came just as the watchdog shut the socket: the body cannot follow
+            request.stream_output = False
+            _discard(raw)
+            raise no_complete_answer(timeouts)
         try:
             body = read_within(
                 raw,
@@ -253,7 +278,12 @@ def install(client: BaseClient, timeouts: Timeouts) -> None:
     """Make every request of ``client`` (any service) obey ``timeouts``' deadline and size cap.
 
     Registered last, so the handlers that only look at the request (the Recorder) have run before it sends.
+    The client's pools get connection classes that the watchdog can stop while the headers arrive: botocore's
+    session keeps them in one dict that its pool managers share (``_pool_classes_by_scheme``), changed in place.
     """
+    classes = client._endpoint.http_session._pool_classes_by_scheme
+    for scheme, pool_class in tuple(classes.items()):
+        classes[scheme] = watchdog.watched_pool(pool_class)
     client.meta.events.register_last(
         "before-send", _BoundedSender(client, timeouts), unique_id=f"conformance-bounded-{id(client)}"
     )

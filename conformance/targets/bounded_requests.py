@@ -5,6 +5,9 @@ layer's ``schemathesis_run``) calls ``case.call(session=...)``. The body is read
 (:func:`conformance.targets.bounded.read_within`), so a hostile target ends a schemathesis case the way it ends a
 scenario step: :class:`ResponseLimitExceeded`, a ``requests.RequestException`` with the same message.
 
+The wait for the status line and headers is bounded by the same watchdog as botocore's
+(:mod:`conformance.targets.watchdog`): the session's adapter gives its pools the watchdog's connection classes.
+
 Kept apart from ``bounded.py`` so that importing the targets layer does not import ``requests``.
 """
 
@@ -14,16 +17,38 @@ import time
 from typing import Any
 
 import requests
+from requests.adapters import HTTPAdapter
 from requests.exceptions import ChunkedEncodingError, ReadTimeout, RequestException
+from urllib3 import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ProtocolError
 from urllib3.exceptions import ReadTimeoutError as Urllib3ReadTimeoutError
 
-from conformance.targets.bounded import ResponseLimitError, read_within
+from conformance.targets import watchdog
+from conformance.targets.bounded import ResponseLimitError, no_complete_answer, read_within
 from conformance.targets.spec import Timeouts
 
 
 class ResponseLimitExceeded(RequestException):
     """A response too slow, too large or cut short (the message says which, as in the scenario reports)."""
+
+
+_WATCHED_POOLS = {
+    "http": watchdog.watched_pool(HTTPConnectionPool),
+    "https": watchdog.watched_pool(HTTPSConnectionPool),
+}
+
+
+class _WatchedAdapter(HTTPAdapter):
+    """requests' adapter, its pools (direct and through a proxy) made of the watchdog's connections."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = dict(_WATCHED_POOLS)
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        manager.pool_classes_by_scheme = dict(_WATCHED_POOLS)
+        return manager
 
 
 class BoundedSession(requests.Session):
@@ -37,13 +62,25 @@ class BoundedSession(requests.Session):
     def __init__(self, timeouts: Timeouts) -> None:
         super().__init__()
         self.timeouts = timeouts
+        adapter = _WatchedAdapter()
+        self.mount("http://", adapter)
+        self.mount("https://", adapter)
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         limits = self.timeouts
         deadline = time.monotonic() + limits.deadline
         read_timeout = min(limits.read, limits.deadline)
         kwargs.update(stream=True, timeout=(limits.connect, read_timeout), allow_redirects=False)
-        response = super().send(request, **kwargs)
+        try:
+            with watchdog.watching(deadline) as watch:
+                response = super().send(request, **kwargs)
+        except RequestException:
+            if watch.shut:  # the watchdog shut the socket while the headers arrived: requests saw it dropped
+                raise ResponseLimitExceeded(str(no_complete_answer(limits)), request=request) from None
+            raise
+        if watch.shut:  # the headers came just as the watchdog shut the socket: the body cannot follow
+            response.close()
+            raise ResponseLimitExceeded(str(no_complete_answer(limits)), request=request, response=response)
         try:
             body = read_within(
                 response.raw,
@@ -64,4 +101,3 @@ class BoundedSession(requests.Session):
         response._content = body
         response._content_consumed = True
         return response
-

@@ -129,8 +129,10 @@ def call(
     except ResponseParserError as exc:
         return _result(operation_name, instruments, start, transport_error=f"unparseable response: {_line(exc)}")
     except ResponseLimitError as exc:
-        # Too slow, too large or cut short: botocore never saw a response, so what did arrive is kept here.
-        instruments.note_response(exc.status, exc.headers, exc.body)
+        # Too slow, too large or cut short: botocore never saw a response, so what did arrive is kept here
+        # (nothing, status 0, when the headers themselves never all came).
+        if exc.status:
+            instruments.note_response(exc.status, exc.headers, exc.body)
         return _result(operation_name, instruments, start, transport_error=str(exc))
     except _TRANSPORT_ERRORS as exc:
         return _result(operation_name, instruments, start, transport_error=_line(exc))

@@ -302,7 +302,8 @@ def _start_aws(spec: TargetSpec, run_id: str, ledger_dir: Path, session_factory:
     )
 
 
-_ACCEPTED_BUT_BROKEN = ("ReadTimeoutError", "ConnectionClosedError")
+# The last: the watchdog ended a wait for headers that trickled (targets/bounded.py, no_complete_answer).
+_ACCEPTED_BUT_BROKEN = ("ReadTimeoutError", "ConnectionClosedError", "no complete answer within")
 
 
 def probe(target: RunningTarget) -> None:

@@ -178,3 +178,25 @@ def test_records_keep_the_first_64_kib_of_a_body_and_the_report_stays_small(pyte
     assert report.stat().st_size < 900_000, report.stat().st_size
     assert html.stat().st_size < 300_000, html.stat().st_size
     assert "cut: the record keeps the first 64 KiB of" in html.read_text(encoding="utf-8")
+
+
+def test_trickling_headers_end_each_step_as_error_at_the_deadline_and_the_run_goes_on(
+    pytester: pytest.Pytester,
+) -> None:
+    """The status line at once, then a header byte a second: only a deadline across reads ends the wait."""
+    folder = scenarios(pytester, get=GET, again=GET.replace("get a", "get another"))
+    trickle = StreamedResponse(declared_length=2, first=b"{}", head_interval=1.0)
+    message = "no complete answer within the 2 s call deadline (--call-deadline)"
+    with MisbehavingServer("stream", stream=trickle) as server:
+        result = run(pytester, folder, server.url, *FAST, "--call-deadline=2")
+
+    result.assert_outcomes(failed=2)
+    assert "scenarios: 2 ERROR" in result.stdout.str()
+    data = results(pytester)
+    assert {s["outcome"] for s in data["scenarios"]} == {"ERROR"}
+    for check in data["checks"]:
+        (failure,) = check["failures"]
+        assert check["outcome"] == "ERROR"
+        assert failure["kind"] == "transport"
+        assert failure["message"].startswith(message), failure["message"]
+        assert check["duration_ms"] < 3000, check["duration_ms"]

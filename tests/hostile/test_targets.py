@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import botocore.session
 import pytest
@@ -159,9 +164,7 @@ def test_clients_for_real_aws_are_bounded_too() -> None:
     session.set_credentials("AKIA" + "X" * 16, "s" * 40)
     trickle = StreamedResponse(declared_length=4000, first=b"{", interval=0.2, pieces=40)
     with MisbehavingServer("stream", stream=trickle) as server:
-        spec = TargetSpec(
-            name="sandbox", kind="aws", endpoint=server.url, region="us-east-1", actors={}, timeouts=FAST
-        )
+        spec = TargetSpec(name="sandbox", kind="aws", endpoint=server.url, region="us-east-1", actors={}, timeouts=FAST)
         client = aws_client(spec, session)
         with pytest.raises(ResponseLimitError, match="still arriving after 1 s"):
             client.list_collaborations(maxResults=1)
@@ -200,3 +203,148 @@ def test_the_requests_session_gives_whole_decoded_answers_and_does_not_follow_re
         assert again.content == body
     with MisbehavingServer("canned", response=moved) as server:
         assert session.get(server.url + "/collaborations").status_code == 301
+
+
+# --- headers that trickle: only the watchdog ends the wait (conformance/targets/watchdog.py) ----------------
+
+HEADER_TRICKLE = StreamedResponse(declared_length=2, first=b"{}", head_interval=1.0)
+"""The status line at once, then a header byte a second: ~60 s of headers, each byte well within the read timeout."""
+TWO_SECONDS = Timeouts(connect=1.0, read=5.0, deadline=2.0)
+NO_COMPLETE_ANSWER = "no complete answer within the 2 s call deadline (--call-deadline)"
+
+
+def test_trickling_headers_end_at_the_deadline_as_an_error() -> None:
+    with MisbehavingServer("stream", stream=HEADER_TRICKLE) as server, target(server, TWO_SECONDS) as running:
+        started = time.monotonic()
+        result = list_call(running)
+        elapsed = time.monotonic() - started
+        # The connection the watchdog shut is not reused: the next call gets its own, and its own deadline.
+        again = list_call(running)
+
+    assert result.transport_error is not None
+    assert result.transport_error.startswith(NO_COMPLETE_ANSWER), result.transport_error
+    assert "raise --call-deadline" in result.transport_error
+    assert result.parsed is None
+    assert result.error_code is None
+    assert result.status == 0  # nothing of an answer came that the suite could read
+    assert 1.9 < elapsed < 3.0, elapsed
+    assert again.transport_error is not None
+    assert again.transport_error.startswith(NO_COMPLETE_ANSWER)
+
+
+def test_the_probe_takes_trickling_headers_for_a_reachable_broken_target() -> None:
+    with MisbehavingServer("stream", stream=HEADER_TRICKLE) as server, target(server, TWO_SECONDS) as running:
+        started = time.monotonic()
+        probe(running)  # no TargetError: the scenarios end as ERROR with the evidence, the run goes on
+        assert time.monotonic() - started < 3.0
+
+
+def test_trickling_headers_end_an_aws_client_call_at_the_deadline() -> None:
+    session = botocore.session.Session()
+    session.set_credentials("AKIA" + "X" * 16, "s" * 40)
+    with MisbehavingServer("stream", stream=HEADER_TRICKLE) as server:
+        spec = TargetSpec(
+            name="sandbox", kind="aws", endpoint=server.url, region="us-east-1", actors={}, timeouts=TWO_SECONDS
+        )
+        client = aws_client(spec, session)
+        started = time.monotonic()
+        with pytest.raises(ResponseLimitError, match=re.escape(NO_COMPLETE_ANSWER)):
+            client.list_collaborations(maxResults=1)
+        assert time.monotonic() - started < 3.0
+
+
+def test_trickling_headers_end_a_requests_session_call_at_the_deadline() -> None:
+    session = BoundedSession(TWO_SECONDS)
+    session.trust_env = False
+    with MisbehavingServer("stream", stream=HEADER_TRICKLE) as server:
+        started = time.monotonic()
+        with pytest.raises(ResponseLimitExceeded, match=re.escape(NO_COMPLETE_ANSWER)):
+            session.get(server.url + "/collaborations")
+        assert time.monotonic() - started < 3.0
+        ok = StreamedResponse(declared_length=2, first=b"{}", pieces=0)
+    with MisbehavingServer("stream", stream=ok) as server:
+        assert session.get(server.url + "/collaborations").content == b"{}"  # the session still works
+
+
+def test_a_call_that_answers_in_time_is_not_touched_by_the_watchdog() -> None:
+    """Many quick calls on one kept-alive connection: none is shut, and the heap of spent watches stays small."""
+    from conformance.targets import watchdog
+
+    body = b'{"collaborationList": []}'
+    canned = CannedResponse(body=body)
+    with MisbehavingServer("canned", response=canned) as server, target(server, Timeouts(deadline=0.5)) as running:
+        results = [list_call(running) for _ in range(50)]
+        time.sleep(0.6)  # every deadline has passed: a late watchdog would now shut the pooled connection
+        results.append(list_call(running))
+    assert all(r.ok for r in results), [r.transport_error for r in results if not r.ok]
+    assert len(watchdog._WATCHDOG._heap) < 1100
+
+
+# --- schemathesis sends its own requests: with the target's limits, not its defaults ------------------------
+
+
+def test_schemathesis_reads_within_the_targets_limits(tmp_path: Path) -> None:
+    """A 200 KiB answer is over this target's 64 KiB cap: a case ends as a transport error, not judged as read."""
+    from botocore.credentials import Credentials
+
+    from conformance.fuzz.profiles import budget, hypothesis_settings
+    from conformance.fuzz.schemathesis_run import Signing, run_schemathesis
+    from tests.fuzz.conftest import RUN_ID, campaign
+
+    limits = Timeouts(max_response_bytes=64 * 1024)
+    big = CannedResponse(body=b'{"collaborationList": [], "nextToken": "' + b"t" * 200_000 + b'"}')
+    with (
+        start_target(parse_target("reference", timeouts=limits), run_id=RUN_ID) as reference,
+        MisbehavingServer("canned", response=big) as server,
+    ):
+        fuzz = campaign(reference, tmp_path, operations=["ListCollaborations"])
+        signing = Signing(Credentials(reference.account_id("creator"), "conformance"), reference.spec.region)
+        (tally,) = run_schemathesis(
+            fuzz,
+            endpoint_url=server.url,
+            signing=signing,
+            settings=hypothesis_settings(budget("quick"), examples=2),
+            shrink_seconds=1,
+        )
+    # (A case whose URL is too long for the test server gets its small 414 and is judged as usual.)
+    assert tally.errors >= 1
+    assert "transport: ResponseLimitExceeded" in tally.note
+    assert not any("t" * 1000 in problem.message for f in tally.findings for problem in f.problems)
+
+
+@contextmanager
+def trickling_tls_server() -> Iterator[str]:
+    """Accepts, then sends a TLS record header announcing 16 KiB and one byte of it every 0.5 s."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            try:
+                connection.sendall(b"\x16\x03\x03\x40\x00")
+                while not stop.wait(0.5):
+                    connection.sendall(b"\x02")
+            except OSError:  # the client gave up, as it should
+                pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"https://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        listener.close()
+        thread.join(timeout=5)
+
+
+def test_a_trickling_tls_handshake_ends_at_the_deadline() -> None:
+    """Python bounds a handshake by the connect timeout as a whole; a deadline shorter than that still wins."""
+    limits = Timeouts(connect=5.0, read=5.0, deadline=2.0)
+    with trickling_tls_server() as url, start_target(parse_target(url, timeouts=limits)) as running:
+        started = time.monotonic()
+        result = list_call(running)
+        elapsed = time.monotonic() - started
+    assert result.transport_error is not None
+    assert result.transport_error.startswith(NO_COMPLETE_ANSWER), result.transport_error
+    assert elapsed < 3.0, elapsed

@@ -20,7 +20,7 @@ Modes:
 * ``routed`` — whatever ``route(request)`` returns for each request (a :class:`CannedResponse`), e.g. to answer
   list operations differently from the others, or to pass requests on to another server and change the answer.
 * ``stream`` — the :class:`StreamedResponse` given: a body sent piece by piece, slowly, without end, or cut
-  short (the hostile targets of ``tests/hostile/``).
+  short, or headers sent a byte at a time (the hostile targets of ``tests/hostile/``).
 
 :func:`closed_port_url` gives a loopback URL nothing listens on, for "connection refused".
 
@@ -82,6 +82,8 @@ class StreamedResponse:
     piece: bytes = b" "
     interval: float = 0.0
     pieces: int | None = None
+    head_interval: float = 0.0
+    """When set, only the status line goes out at once; the headers follow one byte every ``head_interval`` s."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +145,8 @@ class MisbehavingServer:
         self._requests: list[SeenRequest] = []
         self._pieces: list[int] = []
         self._lock = threading.Lock()
+        self._streams = 0
+        self._streams_done = threading.Condition(self._lock)
         self._stopping = threading.Event()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -175,6 +179,10 @@ class MisbehavingServer:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+        # Handler threads are not joined by the server; a stream still being cut off would otherwise record its
+        # pieces after a test already read pieces_sent.
+        with self._streams_done:
+            self._streams_done.wait_for(lambda: self._streams == 0, timeout=5)
         if self._thread is not None:
             self._thread.join(timeout=5)
         self._server = None
@@ -199,9 +207,16 @@ class MisbehavingServer:
         with self._lock:
             self._requests.append(request)
 
-    def _streamed(self, pieces: int) -> None:
+    def _streaming(self) -> None:
         with self._lock:
-            self._pieces.append(pieces)
+            self._streams += 1
+
+    def _streamed(self, pieces: int | None) -> None:
+        with self._lock:
+            if pieces is not None:
+                self._pieces.append(pieces)
+            self._streams -= 1
+            self._streams_done.notify_all()
 
 
 def closed_port_url() -> str:
@@ -247,7 +262,11 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if owner.mode == "stream":
             assert owner.stream is not None
-            self._stream(owner, owner.stream)
+            owner._streaming()
+            try:
+                self._stream(owner, owner.stream)
+            finally:
+                owner._streamed(self._sent)
             return
         response = owner.route(seen) if owner.route is not None else owner.response
         if owner.mode == "echo":
@@ -266,9 +285,21 @@ class _Handler(BaseHTTPRequestHandler):
         headers = dict(stream.headers)
         if stream.declared_length is not None:
             headers["Content-Length"] = str(stream.declared_length)
+        self._sent: int | None = None
         sent = 0
         try:
-            self.wfile.write(self._head(stream.status, headers) + stream.first)
+            head = self._head(stream.status, headers)
+            if stream.head_interval:
+                status_line, _, rest = head.partition(b"\r\n")
+                self.wfile.write(status_line + b"\r\n")
+                self.wfile.flush()
+                for index in range(len(rest)):
+                    if owner._stopping.wait(stream.head_interval):
+                        return  # the headers never finished: no pieces to count
+                    self.wfile.write(rest[index : index + 1])
+                    self.wfile.flush()
+                head = b""
+            self.wfile.write(head + stream.first)
             self.wfile.flush()
             while (stream.pieces is None or sent < stream.pieces) and not owner._stopping.is_set():
                 if stream.interval:
@@ -278,6 +309,6 @@ class _Handler(BaseHTTPRequestHandler):
                 sent += 1
         except OSError:  # the client hung up, as it should when it gives up on an endless body
             pass
-        owner._streamed(sent)
+        self._sent = sent
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _handle
