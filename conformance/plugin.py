@@ -11,11 +11,13 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import importlib.util
 import json
+import re
 import shlex
 import time
 import uuid
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
@@ -75,6 +77,8 @@ class Session:
     expectations: Expectations | None = None
     expectations_path: Path | None = None
     seen_ids: dict[str, str] = field(default_factory=dict)
+    selection: list[str] = field(default_factory=list)
+    """Why the run is partial (``-k``, ``-m``, named files ...); empty for a run of the whole library."""
     record_dir: Path | None = None
     against_dir: Path | None = None
     running: RunningTarget | None = None
@@ -228,17 +232,26 @@ def _build_session(config: pytest.Config) -> Session:
                 f"--scenarios {root}: not a directory; give a folder that holds *.yaml scenario files"
             )
     builtin = builtin_dir()
-    explicit = opt.target is not None or bool(extra_roots) or _args_touch(config, builtin)
+    # Any of the suite's own options, or naming the library (`pytest --pyargs conformance`, a path in it), makes
+    # this a conformance run; the target then defaults to the reference emulator, as it does for the CLI.
+    explicit = (
+        opt.target is not None
+        or bool(extra_roots)
+        or opt.expectations is not None
+        or opt.api_version is not None
+        or _args_touch(config, builtin)
+    )
     if not explicit:
         return Session(active=False)
     # Scenario files are collected from the built-in library, every --scenarios folder, and whatever paths the
     # user named on the command line of a conformance run (`pytest my/dir --target=...`).
     named = (
-        tuple(Path(arg.split("::", 1)[0]).resolve() for arg in config.args if Path(arg.split("::", 1)[0]).exists())
+        tuple(path for path, _ in _arg_paths(config) if path.exists())
         if config.args_source == pytest.Config.ArgsSource.ARGS
         else ()
     )
     session = Session(active=True, roots=(builtin.resolve(), *extra_roots, *named), extra_roots=extra_roots)
+    session.selection = _selection(config, builtin)
     session.target_arg = opt.target or "reference"
     session.evidence = opt.evidence
     session.defects = frozenset(opt.emulator_defect)
@@ -294,7 +307,36 @@ def _build_session(config: pytest.Config) -> Session:
             session.expectations = load_expectations(session.expectations_path)
         except (ExpectationsError, OSError) as exc:
             raise pytest.UsageError(f"--expectations: {exc}") from None
+        unknown = session.expectations.unknown(known_ids(session.roots))
+        if unknown and not hasattr(config, "workerinput"):
+            raise pytest.UsageError("--expectations: " + session.expectations.describe_unknown(unknown))
     return session
+
+
+_TOP_LEVEL_ID = re.compile(r"^id:[ \t]*['\"]?([^'\"\s#]+)", re.MULTILINE)
+
+
+def known_ids(roots: Iterable[Path]) -> set[str]:
+    """Every id an expectations entry may name: the scenarios under ``roots`` and the fuzz items and checks.
+
+    Scenario ids are read without loading the files (a file's ``id:``, else its name), so that a file that
+    does not load still has its id known and the check costs milliseconds.
+    """
+    from conformance.fuzz.catalogue import CHECK_ORDER, PROPERTIES, STRATEGIES
+
+    ids: set[str] = set()
+    for root in roots:
+        files = [root] if root.is_file() else [*root.rglob("*.yaml"), *root.rglob("*.yml")] if root.is_dir() else []
+        for file in files:
+            ids.add(file.stem)
+            try:
+                ids.update(_TOP_LEVEL_ID.findall(file.read_text(encoding="utf-8", errors="replace")))
+            except OSError:
+                continue
+    names = {*CHECK_ORDER, *STRATEGIES, *PROPERTIES, "differential"}
+    ids.update(f"fuzz:{name}" for name in names)
+    ids.update(f"fuzz:{name}:{operation}" for name in names for operation in operation_names())
+    return ids
 
 
 def limit_overrides(option: Any) -> LimitOverrides:
@@ -309,18 +351,81 @@ def _size_option(text: str) -> int:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _args_touch(config: pytest.Config, builtin: Path) -> bool:
-    """True when the positional arguments name the built-in library (a path in it, or ``--pyargs conformance``)."""
-    resolved = builtin.resolve()
+def _arg_paths(config: pytest.Config) -> list[tuple[Path, bool]]:
+    """The positional arguments as resolved paths, each with whether it names a node (``path::name``).
+
+    Under ``--pyargs`` an argument that is not a path is a module name (``conformance``); it stands for the
+    module's folder, as it does for pytest.
+    """
+    found: list[tuple[Path, bool]] = []
     for arg in config.args:
-        path = Path(arg.split("::", 1)[0])
+        name, _, node = arg.partition("::")
+        path = Path(name)
+        if config.option.pyargs and not path.exists():
+            path = _module_path(name) or path
         try:
-            candidate = path.resolve()
+            found.append((path.resolve(), bool(node)))
         except OSError:
             continue
-        if candidate == resolved or resolved in candidate.parents or candidate in resolved.parents:
+    return found
+
+
+def _module_path(name: str) -> Path | None:
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    if spec is None:
+        return None
+    if spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return Path(spec.origin) if spec.origin else None
+
+
+def _library_paths(builtin: Path) -> tuple[Path, Path]:
+    """The library folder and the package folder it ships in (``pytest --pyargs conformance`` names the latter)."""
+    return builtin.resolve(), Path(__file__).resolve().parent
+
+
+def _args_touch(config: pytest.Config, builtin: Path) -> bool:
+    """True when the positional arguments name the built-in library (a path in it, or ``--pyargs conformance``)."""
+    library, package = _library_paths(builtin)
+    for candidate, _ in _arg_paths(config):
+        if candidate == library or library in candidate.parents or candidate in library.parents:
+            return True
+        if candidate == package or package in candidate.parents:
             return True
     return False
+
+
+def _selection(config: pytest.Config, builtin: Path) -> list[str]:
+    """Why this run is not the whole library (empty for a full run): ``-k``, ``-m``, named files, ``-x`` ...
+
+    A partial run's report says so at its top and goes to ``<report-dir>/<target>-partial/``, so that re-running
+    one scenario never replaces the report of a full run.
+    """
+    opt = config.option
+    why: list[str] = []
+    if opt.keyword:
+        why.append(f"-k {opt.keyword}")
+    if opt.markexpr:
+        why.append(f"-m {opt.markexpr}")
+    if getattr(opt, "deselect", None):
+        why.append("--deselect " + " ".join(opt.deselect))
+    if getattr(opt, "lf", False):
+        why.append("--last-failed")
+    if opt.maxfail:
+        why.append(f"--maxfail={opt.maxfail}")
+    if config.args_source == pytest.Config.ArgsSource.ARGS:
+        library, package = _library_paths(builtin)
+        narrower = [
+            str(path) + ("::..." if node else "")
+            for path, node in _arg_paths(config)
+            if node or not (path in (library, package) or path in library.parents)
+        ]
+        if narrower:
+            why.append("only " + ", ".join(narrower))
+    return why
 
 
 def _route_arguments(config: pytest.Config, session: Session) -> None:
@@ -339,6 +444,11 @@ def _route_arguments(config: pytest.Config, session: Session) -> None:
         # (conformance/_scenarios), and the same folder given twice would be collected twice.
         if not any(extra == path or extra in path.parents or path in extra.parents for path in given):
             config.args.append(str(extra))
+
+
+def partial_dir(report_dir: Path) -> Path:
+    """Where a partial run writes its report: beside the full run's folder, never over it."""
+    return report_dir.with_name(report_dir.name + "-partial")
 
 
 def _run_id(config: pytest.Config) -> str:
@@ -602,6 +712,11 @@ class RunPlugin:
         self.config = config
         self.state = state
         self.report_paths: list[Path] = []
+        self.start_failed = False
+        self.collection_errors: dict[str, dict[str, Any]] = {}
+        """Scenario files that could not be loaded, by node id: rows of the report that count against the score."""
+        self.deselected = 0
+        self.selection = ""
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node: Any) -> None:
@@ -610,15 +725,21 @@ class RunPlugin:
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         state = self.state
-        if _is_worker(session.config) or state.spec is None:
+        if _is_worker(session.config) or state.spec is None or session.config.option.collectonly:
             return
-        # Remote targets are probed once, up front, so an unreachable endpoint is one clear message rather than a
-        # failure per scenario. Local targets (reference, moto) are started per worker and cannot be unreachable.
-        if state.spec.kind in {"url", "aws"}:
-            try:
-                probe(state.target())
-            except TargetError as exc:
-                pytest.exit(f"cleanrooms-conformance: {exc}", returncode=2)
+        # Every target is started (or, when remote, probed) once, up front, so a target that cannot be started is
+        # one clear message and exit 2 rather than an ERROR per scenario (moto without its extra, a closed port).
+        # Without xdist this process runs the items and keeps the target; the xdist controller runs none.
+        try:
+            target = state.target()
+            if state.spec.kind in {"url", "aws"}:
+                probe(target)
+        except TargetError as exc:
+            self.start_failed = True
+            pytest.exit(f"cleanrooms-conformance: target {state.spec.name!r} cannot be started: {exc}", returncode=2)
+        if session.config.pluginmanager.has_plugin("dsession") and state.running is not None:
+            state.running.close()
+            state.running = None
 
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
         if self.state.api_version is None:
@@ -630,8 +751,33 @@ class RunPlugin:
             since = getattr(scenario, "since", None)
             (dropped if since is not None and since > self.state.api_version else keep).append(item)
         if dropped:
+            # Not counted as a selection: a run --api-version is a whole run of the library as of that release.
+            self.deselected -= len(dropped)
             config.hook.pytest_deselected(items=dropped)
             items[:] = keep
+
+    def pytest_deselected(self, items: list[pytest.Item]) -> None:
+        self.deselected += len(items)
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        # A scenario file that cannot be loaded is a row of the report (ERROR), so the score never shows 100% of
+        # what happened to load. Under xdist the controller gets each worker's failed collection reports.
+        if _is_worker(self.config) or not report.failed:
+            return
+        path = Path(report.nodeid.split("::", 1)[0])
+        if path.suffix not in {".yaml", ".yml"} or report.nodeid in self.collection_errors:
+            return
+        self.collection_errors[report.nodeid] = rec.to_dict(
+            rec.ScenarioRecord(
+                scenario_id=path.stem,
+                title=f"{path.name} could not be loaded",
+                target=self.state.spec.name if self.state.spec else "",
+                outcome="ERROR",
+                file=str(path),
+                evidence_level="collection",
+                message=redact_text(f"[ERROR] collection error: {report.longreprtext}"),
+            )
+        )
 
     # trylast: the innermost wrapper, so the captured output is redacted before Allure's wrapper attaches it.
     @pytest.hookimpl(wrapper=True, trylast=True)
@@ -674,6 +820,13 @@ class RunPlugin:
             state.running = None
         if _is_worker(session.config) or state.report_dir is None or state.spec is None:
             return
+        if session.config.option.collectonly or self.start_failed:
+            return  # nothing ran: the last run's report stays as it was
+        selection = [*state.selection]
+        if self.deselected > 0 and not any(s.startswith(("-k", "-m", "--deselect")) for s in selection):
+            selection.append(f"{self.deselected} deselected")
+        if exitstatus == pytest.ExitCode.INTERRUPTED or session.shouldstop or session.shouldfail:
+            selection.append("interrupted")
         run = rec.RunInfo(
             target=state.spec.name,
             endpoint=state.spec.endpoint or "",
@@ -687,27 +840,41 @@ class RunPlugin:
             expectations_file=str(state.expectations_path) if state.expectations_path else None,
             command=shlex.join(["pytest", *session.config.invocation_params.args]),
             extra={"accounts": {a.name: a.account_id for a in state.spec.actors.values() if a.account_id}},
+            selection="; ".join(selection),
         )
         self.report_paths = verdict.write_reports(
-            state.report_dir,
+            partial_dir(state.report_dir) if selection else state.report_dir,
             run,
-            state.scenarios,
+            [*state.scenarios, *self.collection_errors.values()],
             state.checks,
             # Coverage is measured over the four operation families the suite is about, not all 103 operations.
             [op for op in operation_names() if operation_family(op) != OTHER],
             mask_accounts=bool(self.config.option.mask_accounts),
         )
+        self.selection = run.selection
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if _is_worker(self.config):
+        if _is_worker(self.config) or self.config.option.collectonly or self.start_failed:
             return
-        counts: dict[str, int] = {}
-        for scenario in self.state.scenarios:
-            counts[scenario["outcome"]] = counts.get(scenario["outcome"], 0) + 1
-        summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "no scenarios ran"
+        scenarios: dict[str, int] = {}
+        fuzz: dict[str, int] = {}
+        for record in self.state.scenarios:
+            counts = fuzz if str(record["scenario_id"]).startswith("fuzz:") else scenarios
+            counts[record["outcome"]] = counts.get(record["outcome"], 0) + 1
         name = self.state.spec.name if self.state.spec else ""
         terminalreporter.write_sep("-", f"cleanrooms-conformance: {name}")
+        summary = ", ".join(f"{n} {k}" for k, n in sorted(scenarios.items())) or "none ran"
         terminalreporter.write_line(f"scenarios: {summary}")
+        if fuzz:
+            terminalreporter.write_line("fuzz checks: " + ", ".join(f"{n} {k}" for k, n in sorted(fuzz.items())))
+        if self.collection_errors:
+            terminalreporter.write_line(
+                f"scenario files that could not be loaded: {len(self.collection_errors)} (ERROR rows in the report)"
+            )
+        if self.selection:
+            terminalreporter.write_line(
+                f"partial run ({self.selection}): its report is kept apart from the full run's, which is unchanged"
+            )
         for path in self.report_paths:
             terminalreporter.write_line(f"report: {path}")
 

@@ -101,6 +101,8 @@ class RunInfo:
     expectations_file: str | None = None
     command: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
+    selection: str = ""
+    """Why the run covered only part of the library (``-k ...; only FILE``), empty for a full run."""
 
 
 T = TypeVar("T", CheckRecord, ScenarioRecord, RunInfo, FailureRecord)
