@@ -37,11 +37,14 @@ def test_compare_and_expectations_from_real_runs(tmp_path: Path) -> None:
     assert _run("run", "-q", "-n", "2", "-m", "not fuzz", cwd=tmp_path).returncode == 0
     moto = _run("run", "-q", "--target=moto", "-m", "not fuzz", cwd=tmp_path)
     assert moto.returncode == 1  # moto fails scenarios: a regression-free gate needs an expectations file
-    compared = _run("compare", "reports/reference", "reports/moto", "-o", "reports/compare", cwd=tmp_path)
+    # -m "not fuzz" is a selection: each run's report is in <target>-partial, beside any full run's.
+    compared = _run(
+        "compare", "reports/reference-partial", "reports/moto-partial", "-o", "reports/compare", cwd=tmp_path
+    )
     assert compared.returncode == 0, compared.stderr
     assert (tmp_path / "reports" / "compare" / "compare.html").exists()
     assert "moto" in compared.stdout
-    written = _run("expectations", "--from", "reports/moto", "-o", "ci/moto.yaml", cwd=tmp_path)
+    written = _run("expectations", "--from", "reports/moto-partial", "-o", "ci/moto.yaml", cwd=tmp_path)
     assert written.returncode == 0, written.stderr
     gated = _run("run", "-q", "--target=moto", "-m", "not fuzz", "--expectations=ci/moto.yaml", cwd=tmp_path)
     assert gated.returncode == 0, gated.stdout[-3000:]
