@@ -122,6 +122,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "or a name from --target-config",
     )
     group.addoption("--target-config", default=None, type=Path, help="TOML file with named targets")
+    group.addoption(
+        "--target-name",
+        default=None,
+        help="the target's name in reports and the report folder (default: reference, moto, aws, the name in "
+        "--target-config, or HOST-PORT of a URL); e.g. my-emulator for a `serve --port 0` URL",
+    )
     group.addoption("--region", default=None, help="region for aws/URL targets (default us-east-1)")
     group.addoption(
         "--allow-account",
@@ -272,6 +278,12 @@ def _build_session(config: pytest.Config) -> Session:
         )
     except TargetError as exc:
         raise pytest.UsageError(str(exc)) from None
+    if opt.target_name is not None:
+        if not opt.target_name.strip() or _safe_name(opt.target_name) != opt.target_name:
+            raise pytest.UsageError(
+                f"--target-name {opt.target_name!r}: use letters, digits, '-', '_' and '.' only (it names a folder)"
+            )
+        session.spec = dataclasses.replace(session.spec, name=opt.target_name)
     if session.defects and session.spec.kind != "reference":
         raise pytest.UsageError("--emulator-defect applies only to --target=reference")
     session.readings = tuple(opt.emulator_reading)
@@ -661,6 +673,8 @@ class ScenarioItem(pytest.Item):
         parts = ["pytest", str(self.path), f"--target={opts.target or 'reference'}"]
         if opts.target_config:
             parts.append(f"--target-config={opts.target_config}")
+        if opts.target_name:
+            parts.append(f"--target-name={opts.target_name}")
         for defect in opts.emulator_defect:
             parts.append(f"--emulator-defect={defect}")
         for reading in opts.emulator_reading:

@@ -50,6 +50,18 @@ def test_compare_and_expectations_from_real_runs(tmp_path: Path) -> None:
     assert gated.returncode == 0, gated.stdout[-3000:]
 
 
+def test_a_run_reads_no_configuration_of_the_folder_the_package_lives_in(tmp_path: Path) -> None:
+    """Installed in editable mode, the package lives in a checkout whose pyproject.toml configures pytest for the
+    project's own tests (--strict-config, timeout = 300): a run must not pick that up (issue 15)."""
+    done = _run("run", "-k", "collaboration-create-basic", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert f"rootdir: {tmp_path}" in done.stdout
+    assert "configfile: " in done.stdout
+    assert "pyproject.toml" not in done.stdout
+    assert (tmp_path / "reports" / "reference-partial" / "index.html").exists()
+    assert not (tmp_path / "reports" / "reference").exists()
+
+
 def test_usage_and_target_errors_exit_2(tmp_path: Path) -> None:
     assert _run("run", "--target=ftp://nowhere", cwd=tmp_path, timeout=120).returncode == 2
     assert _run("run", "--target=http://127.0.0.1:9", "--connect-timeout=1", cwd=tmp_path, timeout=120).returncode == 2

@@ -143,3 +143,19 @@ def test_a_misspelt_expectation_id_is_an_error_with_a_suggestion(
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*exp.yaml:3: unknown id 'goood'; did you mean 'good'?*"])
     assert "fuzz:negative" not in result.stderr.str()
+
+
+def test_target_name_names_the_report_folder(pytester: pytest.Pytester, scenario_dir: Callable[..., Path]) -> None:
+    folder = scenario_dir(good=CREATE_AND_GET)
+    reports = pytester.path / "r"
+    result = pytester.runpytest(str(folder), "--target=reference", "--target-name=my-emu", f"--report-dir={reports}")
+    result.assert_outcomes(passed=1)
+    run = _results(reports / "my-emu-partial")["run"]
+    assert isinstance(run, dict)
+    assert run["target"] == "my-emu"
+
+
+def test_a_target_name_that_is_no_folder_name_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("--target=reference", "--target-name=../up")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "--target-name" in result.stderr.str()
