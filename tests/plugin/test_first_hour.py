@@ -159,3 +159,35 @@ def test_a_target_name_that_is_no_folder_name_is_a_usage_error(pytester: pytest.
     result = pytester.runpytest("--target=reference", "--target-name=../up")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "--target-name" in result.stderr.str()
+
+
+FAILING = CREATE_AND_GET.replace('expect: {collaboration: {id: "{{ collab }}"}}', "expect: {collaboration: {name: x}}")
+
+
+def test_the_terminal_shows_each_failure_by_its_first_cause_and_junit_keeps_all(
+    pytester: pytest.Pytester, scenario_dir: Callable[..., Path]
+) -> None:
+    folder = scenario_dir(bad=FAILING)
+    reports = pytester.path / "r"
+    junit = pytester.path / "junit.xml"
+    result = pytester.runpytest(str(folder), "--target=reference", f"--report-dir={reports}", f"--junitxml={junit}")
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert "request:" not in out  # the exchange is in the report, not the terminal
+    result.stdout.fnmatch_lines(
+        ["*[[]bad[]]: FAIL", "*- [[]expectation*", f"  details: {reports / 'reference-partial' / 'index.html'}#f-bad"]
+    )
+    assert "request:" in junit.read_text(encoding="utf-8")
+
+    verbose = pytester.runpytest(str(folder), "--target=reference", f"--report-dir={reports}", "-v")
+    assert "request:" in verbose.stdout.str()
+    assert "details:" not in verbose.stdout.str()
+
+
+def test_first_lines_picks_the_headline_and_the_first_cause() -> None:
+    from conformance.plugin import first_lines
+
+    message = "title [s]: FAIL\nfile.yaml:7: steps[1] x -> FAIL\n  request: GET /\n  - [shape, model] a\n  - [wire] b\n"
+    assert first_lines(message) == ["title [s]: FAIL", "file.yaml:7: steps[1] x -> FAIL", "  - [shape, model] a"]
+    assert first_lines("only a headline") == ["only a headline"]
+    assert first_lines("x" * 300)[0].endswith("...")
