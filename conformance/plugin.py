@@ -458,6 +458,11 @@ def _route_arguments(config: pytest.Config, session: Session) -> None:
             config.args.append(str(extra))
 
 
+def _capped(text: str, limit: int = 4000) -> str:
+    # A collection error names file:line and the problem; a hostile file must not make the report huge.
+    return text if len(text) <= limit else text[:limit] + f"... ({len(text):,} characters)"
+
+
 def partial_dir(report_dir: Path) -> Path:
     """Where a partial run writes its report: beside the full run's folder, never over it."""
     return report_dir.with_name(report_dir.name + "-partial")
@@ -862,7 +867,7 @@ class RunPlugin:
                 outcome="ERROR",
                 file=str(path),
                 evidence_level="collection",
-                message=redact_text(f"[ERROR] collection error: {report.longreprtext}"),
+                message=redact_text(f"[ERROR] collection error: {_capped(report.longreprtext)}"),
             )
         )
 
