@@ -866,7 +866,7 @@ class RunPlugin:
                 target=self.state.spec.name if self.state.spec else "",
                 outcome="ERROR",
                 file=str(path),
-                evidence_level="collection",
+                evidence_level=rec.COLLECTION_ERROR,
                 message=redact_text(f"[ERROR] collection error: {_capped(report.longreprtext)}"),
             )
         )

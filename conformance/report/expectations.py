@@ -356,10 +356,15 @@ def expectations_from_results(results: Results, *, reason: str = "recorded by ex
     """YAML text of an expectations file that lists every scenario that did not pass, ready to commit.
 
     A scenario that was already an expected failure (XFAIL) keeps its entry (outcome, reason, link, expiry);
-    a stale one (XPASS) is left out, as it passes now.
+    a stale one (XPASS) is left out, as it passes now, and so is a file that could not be loaded: no entry
+    excuses that (fix the file).
     """
     seq = CommentedSeq()
-    chosen = [s for s in results.scenarios if s.outcome not in ("PASS", "XPASS")]
+    chosen = [
+        s
+        for s in results.scenarios
+        if s.outcome not in ("PASS", "XPASS") and s.evidence_level != records.COLLECTION_ERROR
+    ]
     for scenario in sorted(chosen, key=lambda s: s.scenario_id):
         old = scenario.expectation if scenario.outcome == "XFAIL" else None
         entry = CommentedMap()

@@ -18,6 +18,8 @@ RESULTS_VERSION = 1
 OUTCOMES = ("PASS", "FAIL", "UNSUPPORTED", "ERROR", "XFAIL", "XPASS")
 EVIDENCE_LEVELS = ("inferred", "documented", "model")
 """Weakest first: ``--evidence=documented`` gates on documented and model failures only."""
+COLLECTION_ERROR = "collection"
+"""The ``evidence_level`` of a scenario row that stands for a file that could not be loaded (outcome ERROR)."""
 
 
 @dataclass(frozen=True, slots=True)
