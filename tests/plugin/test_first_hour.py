@@ -191,3 +191,14 @@ def test_first_lines_picks_the_headline_and_the_first_cause() -> None:
     assert first_lines(message) == ["title [s]: FAIL", "file.yaml:7: steps[1] x -> FAIL", "  - [shape, model] a"]
     assert first_lines("only a headline") == ["only a headline"]
     assert first_lines("x" * 300)[0].endswith("...")
+
+
+def test_a_run_stopped_early_is_partial(pytester: pytest.Pytester, scenario_dir: Callable[..., Path]) -> None:
+    folder = scenario_dir(a_bad=FAILING, b_good=CREATE_AND_GET)
+    reports = pytester.path / "r"
+    result = pytester.runpytest(str(folder), "--target=reference", "-x", f"--report-dir={reports}")
+    result.assert_outcomes(failed=1)
+    assert not (reports / "reference").exists()
+    run = _results(reports / "reference-partial")["run"]
+    assert isinstance(run, dict)
+    assert "--maxfail=1" in run["selection"]
