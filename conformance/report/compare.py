@@ -267,6 +267,10 @@ def render_compare_text(comparison: Comparison) -> str:
     for target, tally in zip(targets, comparison.scores, strict=True):
         score = f"{tally.conforming}/{tally.total} ({tally.percent})"
         lines.append(f"  {target:<{width}}  {score:>14}  " + " ".join(f"{n:>5}" for n in tally.counts.values()))
+    for target, run in zip(targets, comparison.runs, strict=True):
+        if run.selection:
+            # A partial run leaves scenarios out: they show as "-" below, not as a difference in behaviour.
+            lines.append(f"  ({target} was a partial run: {run.selection})")
     lines.append("")
     disagreements = comparison.disagreements
     if not disagreements:

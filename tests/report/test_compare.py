@@ -187,3 +187,11 @@ def test_the_run_id_inside_names_is_no_difference(build: SimpleNamespace) -> Non
     assert soft.scenario_id == "create-collaboration"
     assert soft.step == 0  # the extra analyticsEngine member, not the name
     assert "name" not in soft.differences[0][1]
+
+
+def test_the_text_says_which_runs_were_partial(build: SimpleNamespace) -> None:
+    partial = build.mixed_results("moto")
+    partial = dataclasses.replace(partial, run=dataclasses.replace(partial.run, selection="-k create"))
+    text = render_compare_text(compare([build.mixed_results(), partial]))
+    assert "(moto was a partial run: -k create)" in text
+    assert "reference was a partial run" not in text
