@@ -11,6 +11,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
+
+from conformance import __version__
 
 EXIT_OK = 0
 EXIT_REGRESSION = 1
@@ -38,14 +41,15 @@ def _parser() -> argparse.ArgumentParser:
         prog="cleanrooms-conformance",
         description="Conformance suite for AWS Clean Rooms implementations.",
     )
+    parser.add_argument("--version", action="version", version=f"cleanrooms-conformance {__version__}")
     sub = parser.add_subparsers(dest="command")
 
     run = sub.add_parser(
         "run",
         help="run the scenario library against a target and write reports/<target>/",
-        description="Runs the suite through pytest. Options not listed here are passed to pytest "
-        "(e.g. -n 2, -k NAME, --junitxml=junit.xml, --alluredir=DIR, --expectations=FILE, --evidence=documented).",
+        add_help=False,  # `run --help` lists the suite's options too (see _run_help)
     )
+    run.add_argument("-h", "--help", action="store_true", default=False, help="show this help and exit")
     run.add_argument("--target", default="reference", help="reference (default), moto, aws, URL or a configured name")
     run.add_argument("--report-dir", default="reports", help="folder for reports/<target>/ (default: reports)")
 
@@ -119,12 +123,72 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _OptionGroup:
+    """Stands in for pytest's parser and option group: the plugins' options become argparse arguments.
+
+    pytest hands ``addoption``'s keywords to argparse as they are, so the same declarations give ``run --help``
+    every option of the suite and check their values with this command's own name in the message.
+    """
+
+    def __init__(self, parser: argparse.ArgumentParser) -> None:
+        self.parser = parser
+        self.group: Any = None
+
+    def getgroup(self, name: str, description: str = "") -> _OptionGroup:
+        if self.group is None:
+            self.group = self.parser.add_argument_group(description or name)
+        return self
+
+    def addoption(self, *names: str, **attrs: Any) -> None:
+        if any(name in self.parser._option_string_actions for name in names):
+            return  # --target and --report-dir: the run command's own
+        self.group.add_argument(*names, **attrs)
+
+
+def _run_parser() -> argparse.ArgumentParser:
+    """``run``'s options and the suite's pytest options, for ``run --help`` and for checking values up front."""
+    from conformance import fuzz_plugin, plugin
+
+    parser = argparse.ArgumentParser(
+        prog="cleanrooms-conformance run",
+        usage="%(prog)s [options] [pytest options]",
+        add_help=False,
+        allow_abbrev=False,
+        description="Runs the scenario library (and the fuzz checks) through pytest and writes "
+        "<report-dir>/<target>/ (results.json, index.html). A partial run (-k, -m, a named file) writes "
+        "<report-dir>/<target>-partial/ instead, leaving the full run's report as it was.",
+        epilog="Any other option goes to pytest, e.g. -n 2 (xdist), -k NAME, -m 'not fuzz', -x, -v, "
+        "--junitxml=junit.xml, --alluredir=DIR; `pytest --help` lists them. The run reads no pytest "
+        "configuration file (pytest.ini, pyproject.toml, tox.ini): give pytest options on this command line.",
+    )
+    parser.add_argument("-h", "--help", action="store_true", default=False, help="show this help and exit")
+    parser.add_argument(
+        "--target", default="reference", help="reference (default), moto, aws, URL or a configured name"
+    )
+    parser.add_argument("--report-dir", default="reports", help="folder for reports/<target>/ (default: reports)")
+    shim = _OptionGroup(parser)
+    plugin.pytest_addoption(shim)  # type: ignore[arg-type]  # duck-typed: getgroup and addoption only
+    fuzz_plugin.pytest_addoption(shim)  # type: ignore[arg-type]
+    return parser
+
+
 def _run(args: argparse.Namespace, rest: list[str]) -> int:
     import pytest
 
     from conformance.scenario.library import builtin_dir
 
+    suite = _run_parser()
+    if args.help:
+        suite.print_help()
+        return EXIT_OK
+    # A bad value of a suite option (--evidence=maybe) is reported here, under this command's name, rather than by
+    # pytest as "usage: pytest.main()"; everything this parser does not know is pytest's.
+    suite.parse_known_args(rest)
     argv = [str(builtin_dir()), f"--target={args.target}", f"--report-dir={args.report_dir}", "-p", "no:cacheprovider"]
+    # The run must not depend on where the package happens to live: installed in editable mode, the checkout's
+    # own pytest configuration (its addopts, --strict-config, `timeout = 300`) would otherwise apply, because
+    # pytest looks for it above the scenario folder. No configuration file, and the current folder as rootdir.
+    argv += ["-c", str(Path(__file__).resolve().parent / "run.ini"), "--rootdir", str(Path.cwd())]
     # This process imported the package before pytest started, so pytest cannot rewrite its asserts (it has none
     # that matter for a run); say nothing about it.
     argv += ["-W", "ignore::pytest.PytestAssertRewriteWarning"]

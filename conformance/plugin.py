@@ -11,11 +11,13 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import importlib.util
 import json
+import re
 import shlex
 import time
 import uuid
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
@@ -75,6 +77,8 @@ class Session:
     expectations: Expectations | None = None
     expectations_path: Path | None = None
     seen_ids: dict[str, str] = field(default_factory=dict)
+    selection: list[str] = field(default_factory=list)
+    """Why the run is partial (``-k``, ``-m``, named files ...); empty for a run of the whole library."""
     record_dir: Path | None = None
     against_dir: Path | None = None
     running: RunningTarget | None = None
@@ -118,6 +122,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "or a name from --target-config",
     )
     group.addoption("--target-config", default=None, type=Path, help="TOML file with named targets")
+    group.addoption(
+        "--target-name",
+        default=None,
+        help="the target's name in reports and the report folder (default: reference, moto, aws, the name in "
+        "--target-config, or HOST-PORT of a URL); e.g. my-emulator for a `serve --port 0` URL",
+    )
     group.addoption("--region", default=None, help="region for aws/URL targets (default us-east-1)")
     group.addoption(
         "--allow-account",
@@ -228,17 +238,26 @@ def _build_session(config: pytest.Config) -> Session:
                 f"--scenarios {root}: not a directory; give a folder that holds *.yaml scenario files"
             )
     builtin = builtin_dir()
-    explicit = opt.target is not None or bool(extra_roots) or _args_touch(config, builtin)
+    # Any of the suite's own options, or naming the library (`pytest --pyargs conformance`, a path in it), makes
+    # this a conformance run; the target then defaults to the reference emulator, as it does for the CLI.
+    explicit = (
+        opt.target is not None
+        or bool(extra_roots)
+        or opt.expectations is not None
+        or opt.api_version is not None
+        or _args_touch(config, builtin)
+    )
     if not explicit:
         return Session(active=False)
     # Scenario files are collected from the built-in library, every --scenarios folder, and whatever paths the
     # user named on the command line of a conformance run (`pytest my/dir --target=...`).
     named = (
-        tuple(Path(arg.split("::", 1)[0]).resolve() for arg in config.args if Path(arg.split("::", 1)[0]).exists())
+        tuple(path for path, _ in _arg_paths(config) if path.exists())
         if config.args_source == pytest.Config.ArgsSource.ARGS
         else ()
     )
     session = Session(active=True, roots=(builtin.resolve(), *extra_roots, *named), extra_roots=extra_roots)
+    session.selection = _selection(config, builtin)
     session.target_arg = opt.target or "reference"
     session.evidence = opt.evidence
     session.defects = frozenset(opt.emulator_defect)
@@ -259,6 +278,12 @@ def _build_session(config: pytest.Config) -> Session:
         )
     except TargetError as exc:
         raise pytest.UsageError(str(exc)) from None
+    if opt.target_name is not None:
+        if not opt.target_name.strip() or _safe_name(opt.target_name) != opt.target_name:
+            raise pytest.UsageError(
+                f"--target-name {opt.target_name!r}: use letters, digits, '-', '_' and '.' only (it names a folder)"
+            )
+        session.spec = dataclasses.replace(session.spec, name=opt.target_name)
     if session.defects and session.spec.kind != "reference":
         raise pytest.UsageError("--emulator-defect applies only to --target=reference")
     session.readings = tuple(opt.emulator_reading)
@@ -294,7 +319,37 @@ def _build_session(config: pytest.Config) -> Session:
             session.expectations = load_expectations(session.expectations_path)
         except (ExpectationsError, OSError) as exc:
             raise pytest.UsageError(f"--expectations: {exc}") from None
+        # Checked once, by the process that reports (xdist workers got the same file and the same answer).
+        unknown = [] if hasattr(config, "workerinput") else session.expectations.unknown(known_ids(session.roots))
+        if unknown:
+            raise pytest.UsageError("--expectations: " + session.expectations.describe_unknown(unknown))
     return session
+
+
+_TOP_LEVEL_ID = re.compile(r"^id:[ \t]*['\"]?([^'\"\s#]+)", re.MULTILINE)
+
+
+def known_ids(roots: Iterable[Path]) -> set[str]:
+    """Every id an expectations entry may name: the scenarios under ``roots`` and the fuzz items and checks.
+
+    Scenario ids are read without loading the files (a file's ``id:``, else its name), so that a file that
+    does not load still has its id known and the check costs milliseconds.
+    """
+    from conformance.fuzz.catalogue import CHECK_ORDER, PROPERTIES, STRATEGIES
+
+    ids: set[str] = set()
+    for root in roots:
+        files = [root] if root.is_file() else [*root.rglob("*.yaml"), *root.rglob("*.yml")] if root.is_dir() else []
+        for file in files:
+            ids.add(file.stem)
+            try:
+                ids.update(_TOP_LEVEL_ID.findall(file.read_text(encoding="utf-8", errors="replace")))
+            except OSError:
+                continue
+    names = {*CHECK_ORDER, *STRATEGIES, *PROPERTIES, "differential"}
+    ids.update(f"fuzz:{name}" for name in names)
+    ids.update(f"fuzz:{name}:{operation}" for name in names for operation in operation_names())
+    return ids
 
 
 def limit_overrides(option: Any) -> LimitOverrides:
@@ -309,18 +364,81 @@ def _size_option(text: str) -> int:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _args_touch(config: pytest.Config, builtin: Path) -> bool:
-    """True when the positional arguments name the built-in library (a path in it, or ``--pyargs conformance``)."""
-    resolved = builtin.resolve()
+def _arg_paths(config: pytest.Config) -> list[tuple[Path, bool]]:
+    """The positional arguments as resolved paths, each with whether it names a node (``path::name``).
+
+    Under ``--pyargs`` an argument that is not a path is a module name (``conformance``); it stands for the
+    module's folder, as it does for pytest.
+    """
+    found: list[tuple[Path, bool]] = []
     for arg in config.args:
-        path = Path(arg.split("::", 1)[0])
+        name, _, node = arg.partition("::")
+        path = Path(name)
+        if config.option.pyargs and not path.exists():
+            path = _module_path(name) or path
         try:
-            candidate = path.resolve()
+            found.append((path.resolve(), bool(node)))
         except OSError:
             continue
-        if candidate == resolved or resolved in candidate.parents or candidate in resolved.parents:
+    return found
+
+
+def _module_path(name: str) -> Path | None:
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    if spec is None:
+        return None
+    if spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return Path(spec.origin) if spec.origin else None
+
+
+def _library_paths(builtin: Path) -> tuple[Path, Path]:
+    """The library folder and the package folder it ships in (``pytest --pyargs conformance`` names the latter)."""
+    return builtin.resolve(), Path(__file__).resolve().parent
+
+
+def _args_touch(config: pytest.Config, builtin: Path) -> bool:
+    """True when the positional arguments name the built-in library (a path in it, or ``--pyargs conformance``)."""
+    library, package = _library_paths(builtin)
+    for candidate, _ in _arg_paths(config):
+        if candidate == library or library in candidate.parents or candidate in library.parents:
+            return True
+        if candidate == package or package in candidate.parents:
             return True
     return False
+
+
+def _selection(config: pytest.Config, builtin: Path) -> list[str]:
+    """Why this run is not the whole library (empty for a full run): ``-k``, ``-m``, named files, ``-x`` ...
+
+    A partial run's report says so at its top and goes to ``<report-dir>/<target>-partial/``, so that re-running
+    one scenario never replaces the report of a full run.
+    """
+    opt = config.option
+    why: list[str] = []
+    if opt.keyword:
+        why.append(f"-k {opt.keyword}")
+    if opt.markexpr:
+        why.append(f"-m {opt.markexpr}")
+    if getattr(opt, "deselect", None):
+        why.append("--deselect " + " ".join(opt.deselect))
+    if getattr(opt, "lf", False):
+        why.append("--last-failed")
+    if opt.maxfail:
+        why.append(f"--maxfail={opt.maxfail}")
+    if config.args_source == pytest.Config.ArgsSource.ARGS:
+        library, package = _library_paths(builtin)
+        narrower = [
+            str(path) + ("::..." if node else "")
+            for path, node in _arg_paths(config)
+            if node or not (path in (library, package) or path in library.parents)
+        ]
+        if narrower:
+            why.append("only " + ", ".join(narrower))
+    return why
 
 
 def _route_arguments(config: pytest.Config, session: Session) -> None:
@@ -339,6 +457,16 @@ def _route_arguments(config: pytest.Config, session: Session) -> None:
         # (conformance/_scenarios), and the same folder given twice would be collected twice.
         if not any(extra == path or extra in path.parents or path in extra.parents for path in given):
             config.args.append(str(extra))
+
+
+def _capped(text: str, limit: int = 4000) -> str:
+    # A collection error names file:line and the problem; a hostile file must not make the report huge.
+    return text if len(text) <= limit else text[:limit] + f"... ({len(text):,} characters)"
+
+
+def partial_dir(report_dir: Path) -> Path:
+    """Where a partial run writes its report: beside the full run's folder, never over it."""
+    return report_dir.with_name(report_dir.name + "-partial")
 
 
 def _run_id(config: pytest.Config) -> str:
@@ -551,6 +679,8 @@ class ScenarioItem(pytest.Item):
         parts = ["pytest", str(self.path), f"--target={opts.target or 'reference'}"]
         if opts.target_config:
             parts.append(f"--target-config={opts.target_config}")
+        if opts.target_name:
+            parts.append(f"--target-name={opts.target_name}")
         for defect in opts.emulator_defect:
             parts.append(f"--emulator-defect={defect}")
         for reading in opts.emulator_reading:
@@ -595,6 +725,76 @@ def _annotate_allure(scenario_record: dict[str, Any], checks: list[dict[str, Any
         allure.attach(body, name=name, attachment_type=allure.attachment_type.JSON)
 
 
+class QuietFailure(TerminalRepr):
+    """A failure shown in the terminal by its first lines and where the report has the rest.
+
+    ``str()`` (what JUnit, Allure and xdist copy) stays the full text; only the terminal gets the short form.
+    """
+
+    def __init__(self, full: str, short: list[str], link: Callable[[], str]) -> None:
+        self.full = full
+        self.short = short
+        self.link = link
+
+    def __str__(self) -> str:
+        return self.full
+
+    def toterminal(self, tw: Any) -> None:
+        for line in self.short:
+            tw.line(line)
+        tw.line(f"  details: {self.link()}")
+
+
+def first_lines(message: str, width: int = 200) -> list[str]:
+    """The headline of a failure and its first cause.
+
+    The cause is the first ``[kind, level] ...`` line (a scenario's ``- [expectation, model: MODEL] ...``, a fuzz
+    finding's ``[accepted-invalid, model] ...``), else the line after the headline; a second headline-like line
+    (a fuzz item's ``fuzz:negative:CreateCollaboration: FAIL (...)``) is kept as well.
+    """
+    lines = [line for line in message.splitlines() if line.strip()]
+    if not lines:
+        return []
+    picked = [lines[0]]
+    if len(lines) > 1 and not lines[1][:1].isspace():
+        picked.append(lines[1])
+    causes = [line for line in lines[1:] if line.lstrip().removeprefix("- ").startswith("[")]
+    cause = causes[0] if causes else next((line for line in lines[1:] if line not in picked), None)
+    if cause is not None:
+        picked.append(cause)
+    return [line if len(line) <= width else line[: width - 3] + "..." for line in picked]
+
+
+class QuietFailures:
+    """Without ``-v``, each failing item of the suite takes a few lines in the terminal, not its whole account.
+
+    Registered in the process that prints (the xdist controller, or the only one); runs last, after JUnit and
+    Allure have taken the full text and the captured output from the report.
+    """
+
+    def __init__(self, run: RunPlugin) -> None:
+        self.run = run
+        self.scenario_ids: dict[str, str] = {}
+        self.shortened = 0
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        scenario_id = self.scenario_ids.get(report.nodeid)
+        if scenario_id is None or not report.failed or report.when != "call":
+            return
+        full = str(report.longrepr)
+        report.longrepr = QuietFailure(full, first_lines(full), lambda: self.link(scenario_id))
+        # Captured output (schemathesis' progress, a server's tracebacks) is in the report and under -v.
+        report.sections = []
+        self.shortened += 1
+
+    def link(self, scenario_id: str) -> str:
+        from conformance.report.render import anchor
+
+        pages = [path for path in self.run.report_paths if path.name == "index.html"]
+        return f"{pages[0]}#{anchor('f-', scenario_id)}" if pages else "the report (not written)"
+
+
 class RunPlugin:
     """The hooks of an active conformance run (registered only when scenarios are being collected)."""
 
@@ -602,6 +802,14 @@ class RunPlugin:
         self.config = config
         self.state = state
         self.report_paths: list[Path] = []
+        self.start_failed = False
+        self.collection_errors: dict[str, dict[str, Any]] = {}
+        """Scenario files that could not be loaded, by node id: rows of the report that count against the score."""
+        self.deselected = 0
+        self.selection = ""
+        self.quiet = QuietFailures(self)
+        if config.option.verbose <= 0 and not _is_worker(config):
+            config.pluginmanager.register(self.quiet, "cleanrooms-conformance-quiet")
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node: Any) -> None:
@@ -610,15 +818,21 @@ class RunPlugin:
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         state = self.state
-        if _is_worker(session.config) or state.spec is None:
+        if _is_worker(session.config) or state.spec is None or session.config.option.collectonly:
             return
-        # Remote targets are probed once, up front, so an unreachable endpoint is one clear message rather than a
-        # failure per scenario. Local targets (reference, moto) are started per worker and cannot be unreachable.
-        if state.spec.kind in {"url", "aws"}:
-            try:
-                probe(state.target())
-            except TargetError as exc:
-                pytest.exit(f"cleanrooms-conformance: {exc}", returncode=2)
+        # Every target is started (or, when remote, probed) once, up front, so a target that cannot be started is
+        # one clear message and exit 2 rather than an ERROR per scenario (moto without its extra, a closed port).
+        # Without xdist this process runs the items and keeps the target; the xdist controller runs none.
+        try:
+            target = state.target()
+            if state.spec.kind in {"url", "aws"}:
+                probe(target)
+        except TargetError as exc:
+            self.start_failed = True
+            pytest.exit(f"cleanrooms-conformance: target {state.spec.name!r} cannot be started: {exc}", returncode=2)
+        if session.config.pluginmanager.has_plugin("dsession") and state.running is not None:
+            state.running.close()
+            state.running = None
 
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
         if self.state.api_version is None:
@@ -630,8 +844,33 @@ class RunPlugin:
             since = getattr(scenario, "since", None)
             (dropped if since is not None and since > self.state.api_version else keep).append(item)
         if dropped:
+            # Not counted as a selection: a run --api-version is a whole run of the library as of that release.
+            self.deselected -= len(dropped)
             config.hook.pytest_deselected(items=dropped)
             items[:] = keep
+
+    def pytest_deselected(self, items: list[pytest.Item]) -> None:
+        self.deselected += len(items)
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        # A scenario file that cannot be loaded is a row of the report (ERROR), so the score never shows 100% of
+        # what happened to load. Under xdist the controller gets each worker's failed collection reports.
+        if _is_worker(self.config) or not report.failed:
+            return
+        path = Path(report.nodeid.split("::", 1)[0])
+        if path.suffix not in {".yaml", ".yml"} or report.nodeid in self.collection_errors:
+            return
+        self.collection_errors[report.nodeid] = rec.to_dict(
+            rec.ScenarioRecord(
+                scenario_id=path.stem,
+                title=f"{path.name} could not be loaded",
+                target=self.state.spec.name if self.state.spec else "",
+                outcome="ERROR",
+                file=str(path),
+                evidence_level=rec.COLLECTION_ERROR,
+                message=redact_text(f"[ERROR] collection error: {_capped(report.longreprtext)}"),
+            )
+        )
 
     # trylast: the innermost wrapper, so the captured output is redacted before Allure's wrapper attaches it.
     @pytest.hookimpl(wrapper=True, trylast=True)
@@ -663,6 +902,7 @@ class RunPlugin:
                 payload = json.loads(str(value))
                 self.state.scenarios.append(payload["scenario"])
                 self.state.checks.extend(payload["checks"])
+                self.quiet.scenario_ids[report.nodeid] = str(payload["scenario"]["scenario_id"])
             else:
                 kept.append((key, value))
         report.user_properties = kept
@@ -674,6 +914,13 @@ class RunPlugin:
             state.running = None
         if _is_worker(session.config) or state.report_dir is None or state.spec is None:
             return
+        if session.config.option.collectonly or self.start_failed:
+            return  # nothing ran: the last run's report stays as it was
+        selection = [*state.selection]
+        if self.deselected > 0 and not any(s.startswith(("-k", "-m", "--deselect")) for s in selection):
+            selection.append(f"{self.deselected} deselected")
+        if exitstatus == pytest.ExitCode.INTERRUPTED or session.shouldstop or session.shouldfail:
+            selection.append("interrupted")
         run = rec.RunInfo(
             target=state.spec.name,
             endpoint=state.spec.endpoint or "",
@@ -687,27 +934,46 @@ class RunPlugin:
             expectations_file=str(state.expectations_path) if state.expectations_path else None,
             command=shlex.join(["pytest", *session.config.invocation_params.args]),
             extra={"accounts": {a.name: a.account_id for a in state.spec.actors.values() if a.account_id}},
+            selection="; ".join(selection),
         )
         self.report_paths = verdict.write_reports(
-            state.report_dir,
+            partial_dir(state.report_dir) if selection else state.report_dir,
             run,
-            state.scenarios,
+            [*state.scenarios, *self.collection_errors.values()],
             state.checks,
             # Coverage is measured over the four operation families the suite is about, not all 103 operations.
             [op for op in operation_names() if operation_family(op) != OTHER],
             mask_accounts=bool(self.config.option.mask_accounts),
         )
+        self.selection = run.selection
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if _is_worker(self.config):
+        if _is_worker(self.config) or self.config.option.collectonly or self.start_failed:
             return
-        counts: dict[str, int] = {}
-        for scenario in self.state.scenarios:
-            counts[scenario["outcome"]] = counts.get(scenario["outcome"], 0) + 1
-        summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "no scenarios ran"
+        scenarios: dict[str, int] = {}
+        fuzz: dict[str, int] = {}
+        for record in self.state.scenarios:
+            counts = fuzz if str(record["scenario_id"]).startswith("fuzz:") else scenarios
+            counts[record["outcome"]] = counts.get(record["outcome"], 0) + 1
         name = self.state.spec.name if self.state.spec else ""
         terminalreporter.write_sep("-", f"cleanrooms-conformance: {name}")
+        summary = ", ".join(f"{n} {k}" for k, n in sorted(scenarios.items())) or "none ran"
         terminalreporter.write_line(f"scenarios: {summary}")
+        if fuzz:
+            terminalreporter.write_line("fuzz checks: " + ", ".join(f"{n} {k}" for k, n in sorted(fuzz.items())))
+        if self.collection_errors:
+            terminalreporter.write_line(
+                f"scenario files that could not be loaded: {len(self.collection_errors)} (ERROR rows in the report)"
+            )
+        if self.selection:
+            terminalreporter.write_line(
+                f"partial run ({self.selection}): its report is kept apart from the full run's, which is unchanged"
+            )
+        if self.quiet.shortened:
+            terminalreporter.write_line(
+                f"{self.quiet.shortened} failure(s) shown by their first cause; -v shows each in full, "
+                "and the report has every request and response"
+            )
         for path in self.report_paths:
             terminalreporter.write_line(f"report: {path}")
 

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from conformance import __version__
 from conformance.cli import RUN_OPTIONS, main
 
 
@@ -31,3 +32,46 @@ def test_openapi_prints_the_document_of_a_release(capsys: pytest.CaptureFixture[
     assert "CreateCollaborationChangeRequest" in names
     assert main(["openapi", "--api-version=2025-02-30"]) == 2
     assert "--api-version" in capsys.readouterr().err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out.strip() == f"cleanrooms-conformance {__version__}"
+
+
+def test_run_help_lists_every_option_of_the_suite(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--help"]) == 0
+    text = capsys.readouterr().out
+    for option in (
+        "--target",
+        "--report-dir",
+        "--evidence",
+        "--expectations",
+        "--api-version",
+        "--target-name",
+        "--scenarios",
+        "--fuzz-profile",
+        "--seed",
+        "--record",
+        "--mask-accounts",
+    ):
+        assert option in text, option
+    assert "-partial" in text  # where a partial run's report goes
+
+
+@pytest.mark.parametrize(
+    ("option", "words"),
+    [("--evidence=maybe", "invalid choice: 'maybe'"), ("--connect-timeout=soon", "invalid float value")],
+)
+def test_a_bad_option_value_is_reported_under_the_commands_name(
+    capsys: pytest.CaptureFixture[str], option: str, words: str
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["run", option])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "cleanrooms-conformance run: error:" in err
+    assert words in err
+    assert "pytest.main()" not in err

@@ -19,7 +19,7 @@ from deepdiff import DeepDiff
 from .errors import ReportError
 from .exchanges import error_code
 from .families import family_order, operation_family
-from .normalise import PlaceholderMap, normalise_response
+from .normalise import PlaceholderMap, normalise_response, without_run_id
 from .records import CheckRecord, RunInfo, ScenarioRecord
 from .render import Tally, environment
 from .results import Results
@@ -99,7 +99,8 @@ def compare(runs: Sequence[Results]) -> Comparison:
     by_target = [{s.scenario_id: s for s in r.scenarios} for r in runs]
     checks_by_target = [_steps(r) for r in runs]
     accounts = [_accounts(r.run) for r in runs]
-    rows = tuple(_row(sid, order[sid].title, targets, by_target, checks_by_target, accounts) for sid in ids)
+    run_ids = [r.run.run_id for r in runs]
+    rows = tuple(_row(sid, order[sid].title, targets, by_target, checks_by_target, accounts, run_ids) for sid in ids)
     return Comparison(
         targets=targets,
         runs=tuple(r.run for r in runs),
@@ -147,13 +148,14 @@ def _row(
     by_target: Sequence[Mapping[str, ScenarioRecord]],
     checks_by_target: Sequence[Mapping[str, Mapping[int, CheckRecord]]],
     accounts: Sequence[Mapping[str, str] | None],
+    run_ids: Sequence[str],
 ) -> ScenarioRow:
     records = [t.get(sid) for t in by_target]
     outcomes = tuple(r.outcome if r is not None else None for r in records)
     ran = [i for i, r in enumerate(records) if r is not None]
     disagree = len({behaviour(r) for r in records if r is not None}) > 1
     steps = [checks_by_target[i].get(sid, {}) if i in ran else None for i in range(len(targets))]
-    sides_per_step = _sides(targets, steps, accounts)
+    sides_per_step = _sides(targets, steps, accounts, run_ids)
     step, sides = _first_difference(sides_per_step, ran)
     differences: tuple[tuple[str, str], ...] = ()
     if sides:
@@ -177,20 +179,21 @@ def _sides(
     targets: tuple[str, ...],
     steps: Sequence[Mapping[int, CheckRecord] | None],
     accounts: Sequence[Mapping[str, str] | None],
+    run_ids: Sequence[str],
 ) -> dict[int, tuple[StepSide, ...]]:
     numbers = sorted({n for s in steps if s for n in s})
     normalised: list[dict[int, StepSide]] = []
-    for target, checks, known in zip(targets, steps, accounts, strict=True):
+    for target, checks, known, run_id in zip(targets, steps, accounts, run_ids, strict=True):
         # One placeholder map per scenario and target, fed in step order, so <uuid:1> means "the first id
         # this scenario saw" on every target.
         placeholders = PlaceholderMap(accounts=known)
-        normalised.append({n: _side(target, checks.get(n), placeholders) for n in numbers} if checks else {})
+        normalised.append({n: _side(target, checks.get(n), placeholders, run_id) for n in numbers} if checks else {})
     return {
         n: tuple(normalised[i].get(n, StepSide(targets[i], ran=False)) for i in range(len(targets))) for n in numbers
     }
 
 
-def _side(target: str, check: CheckRecord | None, placeholders: PlaceholderMap) -> StepSide:
+def _side(target: str, check: CheckRecord | None, placeholders: PlaceholderMap, run_id: str) -> StepSide:
     if check is None:
         return StepSide(target, ran=False)
     response = check.response or {}
@@ -202,7 +205,8 @@ def _side(target: str, check: CheckRecord | None, placeholders: PlaceholderMap) 
         operation=check.operation or "",
         status=status if isinstance(status, int) else None,
         error=error_code(response) if response else None,
-        body=normalise_response(response.get("body"), placeholders=placeholders),
+        # Each run's own id first (names carry it), so that two runs differ where their behaviour does.
+        body=normalise_response(without_run_id(response.get("body"), run_id), placeholders=placeholders),
         failures=tuple(f.message for f in check.failures),
     )
 
@@ -263,6 +267,10 @@ def render_compare_text(comparison: Comparison) -> str:
     for target, tally in zip(targets, comparison.scores, strict=True):
         score = f"{tally.conforming}/{tally.total} ({tally.percent})"
         lines.append(f"  {target:<{width}}  {score:>14}  " + " ".join(f"{n:>5}" for n in tally.counts.values()))
+    for target, run in zip(targets, comparison.runs, strict=True):
+        if run.selection:
+            # A partial run leaves scenarios out: they show as "-" below, not as a difference in behaviour.
+            lines.append(f"  ({target} was a partial run: {run.selection})")
     lines.append("")
     disagreements = comparison.disagreements
     if not disagreements:

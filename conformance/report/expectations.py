@@ -20,6 +20,7 @@ reported but do not fail the run.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import io
 import re
 from collections.abc import Iterable, Mapping
@@ -167,6 +168,32 @@ class Expectations:
                 entry,
             )
         return Verdict("XFAIL", False, entry.reason, entry)
+
+    def unknown(self, known_ids: Iterable[str]) -> list[tuple[Expectation, str | None]]:
+        """Entries whose id names nothing the suite has, each with the closest known id (a misspelling's fix).
+
+        ``<scenario>#<step>`` entries count as known when the scenario is. Unlike :meth:`unused` (a real id the
+        run did not select), an unknown id can never match, so it is an error: otherwise a typo silently
+        stops excusing anything, or excuses nothing from the start.
+        """
+        known = set(known_ids)
+        ordered = sorted(known)
+        found: list[tuple[Expectation, str | None]] = []
+        for entry in self.entries:
+            scenario, _, step = entry.id.partition("#")
+            if entry.id in known or (scenario in known and step.isdigit()):
+                continue
+            close = difflib.get_close_matches(entry.id, ordered, n=1, cutoff=0.6)
+            found.append((entry, close[0] if close else None))
+        return found
+
+    def describe_unknown(self, unknown: Iterable[tuple[Expectation, str | None]]) -> str:
+        """One line per unknown entry: ``file:line: unknown id 'x'; did you mean 'y'?``."""
+        return "\n".join(
+            f"{self.where(entry)}: unknown id {entry.id!r}"
+            + (f"; did you mean {close!r}?" if close else "; no scenario or check has a similar id")
+            for entry, close in unknown
+        )
 
     def unused(self, seen_ids: Iterable[str]) -> list[Expectation]:
         """Entries that matched no id of this run, in file order (reported, not failed)."""
@@ -330,10 +357,17 @@ def expectations_from_results(results: Results, *, reason: str = "recorded by ex
 
     A scenario that was already an expected failure (XFAIL) keeps its entry (outcome, reason, link, expiry);
     a stale one (XPASS) is left out, as it passes now, and so are fuzz items that were not run (SKIPPED) or had
-    nothing to run on (UNSUPPORTED: the operation is not implemented).
+    nothing to run on (UNSUPPORTED: the operation is not implemented), and files that could not be loaded: no
+    entry excuses those (fix the file).
     """
     seq = CommentedSeq()
-    chosen = [s for s in results.scenarios if s.outcome not in ("PASS", "XPASS", "SKIPPED") and not _unjudged_fuzz(s)]
+    chosen = [
+        s
+        for s in results.scenarios
+        if s.outcome not in ("PASS", "XPASS", "SKIPPED")
+        and not _unjudged_fuzz(s)
+        and s.evidence_level != records.COLLECTION_ERROR
+    ]
     for scenario in sorted(chosen, key=lambda s: s.scenario_id):
         old = scenario.expectation if scenario.outcome == "XFAIL" else None
         entry = CommentedMap()

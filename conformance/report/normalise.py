@@ -15,8 +15,10 @@ so a value that is a substring of another value is replaced inside it too.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
+from typing import Any
 
 UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 ACCOUNT_ID = re.compile(r"(?<![0-9])[0-9]{12}(?![0-9])")
@@ -26,6 +28,7 @@ ARN = re.compile(r"arn:[\w-]+:[\w-]+:[\w-]*:[^:]*:(?P<resource>.+)")
 ID_LIKE = re.compile(r"(?=[^/]*\d)[A-Za-z0-9_-]{8,}")
 """An ARN path segment that looks generated (a digit, 8+ characters) rather than a resource type."""
 PLACEHOLDER = re.compile(r"<[a-z-]+:[^<>]+>")
+RUN_ID_PLACEHOLDER = "<run-id>"
 
 # Seconds since the epoch from 2001-09-09 to 2100-01-01, and the same in milliseconds.
 _EPOCH_SECONDS = (1_000_000_000, 4_102_444_800)
@@ -120,3 +123,14 @@ def _text(text: str, placeholders: PlaceholderMap) -> str:
 
 def _is_epoch(value: float) -> bool:
     return _EPOCH_SECONDS[0] <= value < _EPOCH_SECONDS[1] or _EPOCH_MILLIS[0] <= value < _EPOCH_MILLIS[1]
+
+
+def without_run_id(body: Any, run_id: str) -> Any:
+    """``body`` with the run id replaced by ``<run-id>`` wherever it occurs, also inside longer strings.
+
+    Names carry the run id (``c-cr-conf-1a2b3c4d``) and it differs on every run, so two runs (or a run and a
+    recording) would otherwise differ at the first step that names anything.
+    """
+    if not run_id or body is None:
+        return body
+    return json.loads(json.dumps(body).replace(run_id, RUN_ID_PLACEHOLDER))

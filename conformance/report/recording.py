@@ -17,10 +17,9 @@ from typing import Any
 from .errors import ReportError
 from .exchanges import error_code
 from .files import atomic_write_text
-from .normalise import PlaceholderMap, normalise_response
+from .normalise import PlaceholderMap, normalise_response, without_run_id
 
 RECORDING_VERSION = 1
-RUN_ID_PLACEHOLDER = "<run-id>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +47,7 @@ def recording_of(
     steps = []
     for check in checks:
         response = check.get("response") or {}
-        body = _without_run_id(response.get("body"), run_id)
+        body = without_run_id(response.get("body"), run_id)
         steps.append(
             {
                 "step": check.get("step"),
@@ -60,13 +59,6 @@ def recording_of(
             }
         )
     return {"version": RECORDING_VERSION, "scenario_id": scenario_id, "target": target, "steps": steps}
-
-
-def _without_run_id(body: Any, run_id: str) -> Any:
-    # Names carry the run id ("cr-conf-1a2b3c4d"); it differs on every run, so it becomes one placeholder.
-    if not run_id or body is None:
-        return body
-    return json.loads(json.dumps(body).replace(run_id, RUN_ID_PLACEHOLDER))
 
 
 def path_for(directory: Path, scenario_id: str) -> Path:

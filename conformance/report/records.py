@@ -19,6 +19,8 @@ OUTCOMES = ("PASS", "FAIL", "UNSUPPORTED", "ERROR", "XFAIL", "XPASS", "SKIPPED")
 """SKIPPED: a fuzz check that was not run (its time budget was spent before it started); the message says why."""
 EVIDENCE_LEVELS = ("inferred", "documented", "model")
 """Weakest first: ``--evidence=documented`` gates on documented and model failures only."""
+COLLECTION_ERROR = "collection"
+"""The ``evidence_level`` of a scenario row that stands for a file that could not be loaded (outcome ERROR)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +104,8 @@ class RunInfo:
     expectations_file: str | None = None
     command: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
+    selection: str = ""
+    """Why the run covered only part of the library (``-k ...; only FILE``), empty for a full run."""
 
 
 T = TypeVar("T", CheckRecord, ScenarioRecord, RunInfo, FailureRecord)

@@ -68,9 +68,10 @@ def pretty(value: Any, limit: int = SHOWN_CHARS) -> str:
 
 
 def when(epoch: float) -> str:
+    """A moment as ``YYYY-MM-DD HH:MM:SS UTC`` with no-break spaces, so that a narrow column never wraps it."""
     if not epoch:
         return NOTHING
-    return dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC").replace(" ", "\u00a0")
 
 
 def anchor(prefix: str, ident: str) -> str:

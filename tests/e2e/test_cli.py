@@ -37,14 +37,29 @@ def test_compare_and_expectations_from_real_runs(tmp_path: Path) -> None:
     assert _run("run", "-q", "-n", "2", "-m", "not fuzz", cwd=tmp_path).returncode == 0
     moto = _run("run", "-q", "--target=moto", "-m", "not fuzz", cwd=tmp_path)
     assert moto.returncode == 1  # moto fails scenarios: a regression-free gate needs an expectations file
-    compared = _run("compare", "reports/reference", "reports/moto", "-o", "reports/compare", cwd=tmp_path)
+    # -m "not fuzz" is a selection: each run's report is in <target>-partial, beside any full run's.
+    compared = _run(
+        "compare", "reports/reference-partial", "reports/moto-partial", "-o", "reports/compare", cwd=tmp_path
+    )
     assert compared.returncode == 0, compared.stderr
     assert (tmp_path / "reports" / "compare" / "compare.html").exists()
     assert "moto" in compared.stdout
-    written = _run("expectations", "--from", "reports/moto", "-o", "ci/moto.yaml", cwd=tmp_path)
+    written = _run("expectations", "--from", "reports/moto-partial", "-o", "ci/moto.yaml", cwd=tmp_path)
     assert written.returncode == 0, written.stderr
     gated = _run("run", "-q", "--target=moto", "-m", "not fuzz", "--expectations=ci/moto.yaml", cwd=tmp_path)
     assert gated.returncode == 0, gated.stdout[-3000:]
+
+
+def test_a_run_reads_no_configuration_of_the_folder_the_package_lives_in(tmp_path: Path) -> None:
+    """Installed in editable mode, the package lives in a checkout whose pyproject.toml configures pytest for the
+    project's own tests (--strict-config, timeout = 300): a run must not pick that up (issue 15)."""
+    done = _run("run", "-k", "collaboration-create-basic", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert f"rootdir: {tmp_path}" in done.stdout
+    assert "configfile: " in done.stdout
+    assert "pyproject.toml" not in done.stdout
+    assert (tmp_path / "reports" / "reference-partial" / "index.html").exists()
+    assert not (tmp_path / "reports" / "reference").exists()
 
 
 def test_usage_and_target_errors_exit_2(tmp_path: Path) -> None:

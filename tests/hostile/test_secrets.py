@@ -206,8 +206,8 @@ def test_no_output_format_carries_an_echoed_secret(pytester: pytest.Pytester, ec
         "terminal": result.stdout.str() + result.stderr.str(),
         "junit.xml": junit.read_text(encoding="utf-8"),
         "allure": "".join(p.read_text(encoding="utf-8") for p in allure.iterdir()),
-        "results.json": (reports / "echo" / "results.json").read_text(encoding="utf-8"),
-        "index.html": (reports / "echo" / "index.html").read_text(encoding="utf-8"),
+        "results.json": (reports / "echo-partial" / "results.json").read_text(encoding="utf-8"),
+        "index.html": (reports / "echo-partial" / "index.html").read_text(encoding="utf-8"),
         "recordings": "".join(p.read_text(encoding="utf-8") for p in (recordings / "echo").iterdir()),
     }
     found = {name: _found(text, creds, server.signatures) for name, text in outputs.items()}

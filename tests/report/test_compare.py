@@ -157,3 +157,41 @@ def test_html_matrix_and_side_by_side(build: SimpleNamespace, parse_html: Any) -
     assert "<script>alert(1)</script>" in bodies[0].text  # escaped, shown as text
     assert not page.find_all("script")
     assert '"status": "COMMITTED"' in bodies[1].text
+
+
+def _renamed(results: Results, run_id: str) -> Results:
+    """``results`` as a run with another run id: every name that carried the old one carries the new one."""
+
+    def swap(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: swap(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [swap(v) for v in value]
+        return value.replace(results.run.run_id, run_id) if isinstance(value, str) else value
+
+    checks = tuple(dataclasses.replace(c, response=swap(c.response)) for c in results.checks)
+    return Results(dataclasses.replace(results.run, run_id=run_id), results.scenarios, checks)
+
+
+def test_the_run_id_inside_names_is_no_difference(build: SimpleNamespace) -> None:
+    """Two runs name their resources with their own run ids (c-cr-conf-1a2b3c4d): step 0, which creates the
+    collaboration, must not be "the first differing step" for that reason alone (issue 15)."""
+    moto = _renamed(_moto(build), "run-2")
+    assert "cr-run-2" in str(moto.checks[1].response)
+
+    comparison = compare([build.mixed_results(), moto])
+
+    [row] = comparison.disagreements
+    assert row.step == 1
+    [soft] = comparison.differing_responses
+    assert soft.scenario_id == "create-collaboration"
+    assert soft.step == 0  # the extra analyticsEngine member, not the name
+    assert "name" not in soft.differences[0][1]
+
+
+def test_the_text_says_which_runs_were_partial(build: SimpleNamespace) -> None:
+    partial = build.mixed_results("moto")
+    partial = dataclasses.replace(partial, run=dataclasses.replace(partial.run, selection="-k create"))
+    text = render_compare_text(compare([build.mixed_results(), partial]))
+    assert "(moto was a partial run: -k create)" in text
+    assert "reference was a partial run" not in text

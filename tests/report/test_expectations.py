@@ -18,6 +18,7 @@ from conformance.report.expectations import (
     expectations_from_results,
     load_expectations,
 )
+from conformance.report.records import COLLECTION_ERROR, ScenarioRecord
 from conformance.report.results import Results
 
 TODAY = dt.date(2026, 11, 22)
@@ -249,8 +250,7 @@ def test_generated_file_has_one_line_per_entry_so_deleting_a_line_unlists_one_sc
     from conformance.report.results import Results
 
     message = (
-        "x [FAIL]\n/s.yaml:4: steps[0] ...\n"
-        "  - [expectation, model: MODEL] a.b: expected 1, got 2 (/tmp/s.yaml:9)\n"
+        "x [FAIL]\n/s.yaml:4: steps[0] ...\n  - [expectation, model: MODEL] a.b: expected 1, got 2 (/tmp/s.yaml:9)\n"
     )
     results = Results(
         run=rec.RunInfo(target="fake"),
@@ -286,3 +286,31 @@ def test_from_results_leaves_out_fuzz_items_not_run_or_on_missing_operations(
 
     ids = [e.id for e in load_expectations(_write(tmp_path, text)).entries]
     assert ids == ["cr-cancel-pending", "fuzz:negative:GetCollaboration"]
+
+
+def test_from_results_leaves_out_files_that_could_not_be_loaded(mixed: Results) -> None:
+    broken = ScenarioRecord(
+        "broken", "broken.yaml could not be loaded", "reference", "ERROR", evidence_level=COLLECTION_ERROR
+    )
+    text = expectations_from_results(dataclasses.replace(mixed, scenarios=(*mixed.scenarios, broken)))
+    assert "broken" not in text
+
+
+def test_unknown_ids_are_named_with_the_closest_known_one(tmp_path: Path) -> None:
+    loaded = load_expectations(
+        _write(
+            tmp_path,
+            "version: 1\nentries:\n"
+            "  - {id: collaboration-create-basik, outcome: FAIL, reason: typo}\n"
+            "  - {id: collaboration-create-basic#3, outcome: FAIL, reason: a step of a known scenario}\n"
+            "  - {id: zzzzzz, outcome: FAIL, reason: nothing like it}\n",
+        )
+    )
+    unknown = loaded.unknown({"collaboration-create-basic", "collaboration-delete"})
+    assert [(e.id, close) for e, close in unknown] == [
+        ("collaboration-create-basik", "collaboration-create-basic"),
+        ("zzzzzz", None),
+    ]
+    text = loaded.describe_unknown(unknown)
+    assert ":3: unknown id 'collaboration-create-basik'; did you mean 'collaboration-create-basic'?" in text
+    assert ":5: unknown id 'zzzzzz'; no scenario or check has a similar id" in text

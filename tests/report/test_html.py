@@ -214,3 +214,27 @@ def test_a_cut_body_is_marked_and_the_page_shows_at_most_8_kib_of_it(build: Simp
     assert f"cut: the record keeps the first 64 KiB of {len(big):,} bytes" in html
     assert "(the page shows the first 8,192 of 65,536 characters)" in html
     assert len(html) < 100_000
+
+
+def test_dates_do_not_wrap(mixed: Results) -> None:
+    page = render_html(mixed)
+    assert "2026-01-01\u00a000:00:00\u00a0UTC" in page
+
+
+def test_a_partial_run_says_so_at_the_top(mixed: Results, parse_html: Any) -> None:
+    full = render_html(mixed)
+    assert "Partial run" not in full
+    partial = render_html(dataclasses.replace(mixed, run=dataclasses.replace(mixed.run, selection="-k basic")))
+    assert parse_html(partial).by_id("partial").text.startswith("Partial run (-k basic)")
+    assert partial.index("PARTIAL RUN") < partial.index('class="score"')
+
+
+def test_report_files_are_readable_by_others_as_the_umask_allows(tmp_path: Path, mixed: Results) -> None:
+    import os
+
+    old = os.umask(0o022)
+    try:
+        page = write_html(tmp_path, mixed, operations=operation_names())
+    finally:
+        os.umask(old)
+    assert page.stat().st_mode & 0o777 == 0o644
