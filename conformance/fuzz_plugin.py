@@ -471,7 +471,8 @@ class FuzzItem(pytest.Item):
         return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
-        return self.path, None, self.name
+        # Line 0, not None: Node.warn (the "cut short" warning) asserts that an item's location has a line.
+        return self.path, 0, self.name
 
 
 # --- running the checks -----------------------------------------------------------------------------------------
