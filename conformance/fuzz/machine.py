@@ -33,7 +33,7 @@ from conformance.fuzz.judge import Problem, model_problems
 from conformance.fuzz.plan import Evidence, Plan, PlanStep
 from conformance.fuzz.profiles import ShrinkClock, run_test
 from conformance.fuzz.refs import Ref, resolve
-from conformance.fuzz.results import Finding, Outcome, Tally
+from conformance.fuzz.results import Finding, Outcome, Tally, outcome_of
 from conformance.fuzz.specmodel import (
     AUTO_APPROVABLE,
     ML_ABILITIES,
@@ -464,7 +464,7 @@ def run_machine(campaign: Campaign, settings: Settings, seed: int | None, *, shr
         findings = (_finding(campaign, plan, trace),)
     examples = shared.examples
     failed = 1 if trace is not None else 0
-    outcome: Outcome = "FAIL" if failed else ("ERROR" if broke else "PASS")
+    outcome: Outcome = outcome_of(failed, int(broke), examples)
     return Tally(
         NAME,
         CHECK,

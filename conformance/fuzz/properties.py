@@ -99,7 +99,7 @@ def run_property(
     note = "; ".join(filter(None, [note, clock.note]))
     failing = record.final or record.last
     findings = (campaign.finding(failing, stem=f"fuzz-{name}-{operation_name}"),) if failing is not None else ()
-    outcome = outcome_of(len(findings) if record.failed else 0, record.errors)
+    outcome = outcome_of(len(findings) if record.failed else 0, record.errors, record.ran, skipped=record.skipped)
     if note and outcome == "PASS":
         outcome = "ERROR"
     return Tally(

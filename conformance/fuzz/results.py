@@ -58,6 +58,22 @@ class Tally:
     note: str = ""
     duration_s: float = 0.0
 
+    def __post_init__(self) -> None:
+        # A tally that judged nothing is never a PASS, whoever built it, and an ERROR always says why: a PASS,
+        # or an ERROR with nothing behind it (no error, no failure, no note: a caller that did not pass ``ran``
+        # to outcome_of), is decided again from the counts by outcome_of, the one rule.
+        unexplained = self.outcome == "ERROR" and not (self.errors or self.failed or self.note)
+        if self.outcome == "PASS" or unexplained:
+            decided = outcome_of(self.failed, self.errors, self.variants, skipped=self.skipped)
+            object.__setattr__(self, "outcome", decided)
+            reason = no_pass_reason(self.variants, self.skipped) if decided != "PASS" else ""
+            object.__setattr__(self, "note", "; ".join(filter(None, [reason, self.note])))
+
+    @property
+    def ran(self) -> int:
+        """How many variants were sent and judged (``variants``): zero means the tally proves nothing."""
+        return self.variants
+
     @property
     def check_id(self) -> str:
         return f"fuzz:{self.strategy}:{self.operation}"
@@ -82,9 +98,31 @@ class Tally:
         )
 
 
-def outcome_of(failed: int, errors: int) -> Outcome:
+def outcome_of(
+    failed: int, errors: int, ran: int | None = None, *, skipped: int = 0, unsupported: bool = False
+) -> Outcome:
+    """The one rule that decides a tally's outcome from its counts.
+
+    ``ran`` is how many variants were sent and judged (passed + failed + errors). A tally that judged none, or
+    whose variants were all skipped, proves nothing about the target: it is UNSUPPORTED when the target lacks the
+    operation (``unsupported``), otherwise ERROR (:func:`no_pass_reason` says why), never PASS. ``ran`` None is
+    a caller that did not count: the failures and errors are all that is known, so nothing passed either.
+    """
     if failed:
         return "FAIL"
     if errors:
         return "ERROR"
+    if unsupported:
+        return "UNSUPPORTED"
+    if not ran:
+        return "ERROR"
     return "PASS"
+
+
+def no_pass_reason(ran: int | None, skipped: int = 0) -> str:
+    """Why a tally without failures is not a PASS ('' when it is one)."""
+    if ran:
+        return ""
+    if skipped:
+        return f"no variant ran: all {skipped} were skipped (the fixture they need could not be made)"
+    return "no variant ran"

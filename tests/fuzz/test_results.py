@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import pytest
+
 from conformance.fuzz.judge import Problem
-from conformance.fuzz.results import Finding, Tally, outcome_of
+from conformance.fuzz.results import Finding, Tally, no_pass_reason, outcome_of
 
 
 def test_tally_ids_counts_and_gating() -> None:
@@ -9,10 +11,46 @@ def test_tally_ids_counts_and_gating() -> None:
     tally = Tally("echo", "GetCollaboration", "FAIL", variants=3, passed=2, failed=1, findings=(inferred,))
     assert tally.check_id == "fuzz:echo:GetCollaboration"
     assert tally.counts()["variants"] == 3
+    assert tally.ran == 3
     assert tally.gates("inferred")
     assert not tally.gates("documented")
-    assert Tally("x", "y", "ERROR").gates("model")
-    assert outcome_of(0, 0) == "PASS"
-    assert outcome_of(1, 1) == "FAIL"
-    assert outcome_of(0, 2) == "ERROR"
+    assert Tally("x", "y", "ERROR", note="broke").gates("model")
+    assert outcome_of(1, 1, 2) == "FAIL"
+    assert outcome_of(0, 2, 2) == "ERROR"
+    assert outcome_of(0, 0, 5) == "PASS"
     assert Finding("y", (Problem("a", "m", "inferred"), Problem("b", "m", "model"))).level == "model"
+
+
+@pytest.mark.parametrize(
+    ("ran", "skipped", "unsupported", "expected"),
+    [(0, 0, False, "ERROR"), (0, 4, False, "ERROR"), (None, 0, False, "ERROR"), (0, 0, True, "UNSUPPORTED")],
+)
+def test_a_check_that_ran_no_variant_is_never_a_pass(
+    ran: int | None, skipped: int, unsupported: bool, expected: str
+) -> None:
+    assert outcome_of(0, 0) == "ERROR"  # nothing counted: nothing passed
+    assert outcome_of(0, 0, ran, skipped=skipped, unsupported=unsupported) == expected
+
+
+def test_the_reason_says_why_nothing_ran() -> None:
+    assert no_pass_reason(0) == "no variant ran"
+    assert "all 3 were skipped" in no_pass_reason(0, 3)
+    assert no_pass_reason(2) == ""
+
+
+def test_a_tally_built_as_pass_without_variants_becomes_an_explained_error() -> None:
+    empty = Tally("boundary", "GetCollaboration", "PASS")
+    assert empty.outcome == "ERROR"
+    assert empty.note == "no variant ran"
+    skipped = Tally("boundary", "GetCollaboration", "PASS", skipped=2, note="collab: unbound")
+    assert skipped.outcome == "ERROR"
+    assert skipped.note.startswith("no variant ran: all 2 were skipped")
+    assert Tally("boundary", "GetCollaboration", "PASS", variants=2, passed=2).outcome == "PASS"
+
+
+def test_an_unexplained_error_is_decided_again_from_the_counts() -> None:
+    # A caller that does not pass ``ran`` gets ERROR from outcome_of; the tally's own counts settle it.
+    assert Tally("b", "Op", outcome_of(0, 0), variants=3, passed=3).outcome == "PASS"
+    assert Tally("b", "Op", outcome_of(0, 0), skipped=3).outcome == "ERROR"
+    assert Tally("b", "Op", "ERROR", variants=3, passed=3, note="Hypothesis stopped").outcome == "ERROR"
+    assert Tally("b", "Op", "UNSUPPORTED", note="not implemented").outcome == "UNSUPPORTED"
