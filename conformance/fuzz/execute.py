@@ -17,7 +17,7 @@ from typing import Any, Literal, Protocol
 
 from conformance.fuzz.expect import Context, StepRef, Tag, mismatches
 from conformance.fuzz.fixtures import CONSTANTS, Fixture, FixturePool
-from conformance.fuzz.judge import DECODING_KINDS, Level, Problem, judge_invalid, judge_valid
+from conformance.fuzz.judge import DECODING_KINDS, Level, Planned, Problem, judge_invalid, judge_valid
 from conformance.fuzz.plan import NO_BODY, Evidence, Plan, PlanStep
 from conformance.fuzz.readback import Read, round_trip, unchanged, witness_reads
 from conformance.fuzz.refs import UnboundRef, refs_in, resolve
@@ -71,6 +71,8 @@ class Variant:
     """Send the body members as an exact JSON body (values botocore cannot serialize, e.g. wrong types)."""
     lists: bool = False
     """Also check that account-wide lists show what a successful write made (slower)."""
+    refusal: Planned | None = None
+    """Why a refusal is an expected answer to this valid input (None: it must succeed)."""
 
     @property
     def valid(self) -> bool:
@@ -263,7 +265,12 @@ class _Session:
             self.shown.append(at)
             message = f"{read.step.operation} ({read.step.name}) did not succeed"
             return [Problem(kind, message, evidence.level, evidence.source)]
-        found = mismatches(read.step.expect, value, self.context) if read.step.expect is not None else []
+        try:
+            found = mismatches(read.step.expect, value, self.context) if read.step.expect is not None else []
+        except (KeyError, IndexError, TypeError) as exc:
+            # The expectation refers to a member of an earlier answer that the answer lacks (a write that
+            # answered ``{}``): nothing to compare with is itself the finding.
+            found = [f"the expectation refers to {exc} of an earlier answer, which that answer lacks"]
         if not found:
             return []
         self.shown.append(at)
@@ -280,7 +287,9 @@ class _Session:
         broken = variant.broken
         if broken is None:
             opaque = any(name in variant.params for name in OPAQUE_MEMBERS)
-            return judge_valid(variant.operation, result, opaque=opaque, at=self.runner.at)
+            return judge_valid(
+                variant.operation, result, opaque=opaque, planned=variant.refusal, at=self.runner.at
+            )
         return judge_invalid(
             variant.operation,
             result,
@@ -420,4 +429,4 @@ def _body(result: CallResult) -> Any:
         return None
 
 
-__all__ = ["Broken", "Outcome", "Runner", "Target", "Variant", "split_body"]
+__all__ = ["Broken", "Outcome", "Planned", "Runner", "Target", "Variant", "split_body"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conformance.fuzz.execute import Broken, Runner, Variant, split_body
-from conformance.fuzz.seeds import COLLAB, REQUEST
+from conformance.fuzz.seeds import COLLAB, REQUEST, planned_refusal
 from conformance.targets import RunningTarget
 
 
@@ -27,7 +27,11 @@ def test_a_valid_variant_passes_and_a_broken_one_is_judged(healthy: RunningTarge
 def test_a_refused_mutation_is_witnessed_and_a_success_round_trips(healthy: RunningTarget) -> None:
     runner = Runner(healthy, healthy.accounts)
     params = {"collaborationIdentifier": COLLAB, "changeRequestIdentifier": REQUEST, "action": "APPROVE"}
-    refused = runner.run(Variant("t", "UpdateCollaborationChangeRequest", "creator", params, "creator votes"))
+    planned = planned_refusal("UpdateCollaborationChangeRequest", "creator", params)
+    assert planned is not None  # the creator does not vote on the fixture's request (A1, A3)
+    refused = runner.run(
+        Variant("t", "UpdateCollaborationChangeRequest", "creator", params, "creator votes", refusal=planned)
+    )
     assert refused.status == "pass"
     assert refused.result is not None
     assert refused.result.status == 403
@@ -91,7 +95,9 @@ def test_a_failure_keeps_a_plan_with_setup_witness_and_call(broken, tmp_path: Pa
     target = broken("refused-update-mutates")
     runner = Runner(target, target.accounts)
     params = {"collaborationIdentifier": COLLAB, "changeRequestIdentifier": REQUEST, "action": "APPROVE"}
-    outcome = runner.run(Variant("t", "UpdateCollaborationChangeRequest", "creator", params, "creator votes"))
+    planned = planned_refusal("UpdateCollaborationChangeRequest", "creator", params)
+    variant = Variant("t", "UpdateCollaborationChangeRequest", "creator", params, "creator votes", refusal=planned)
+    outcome = runner.run(variant)
     assert outcome.status == "fail"
     assert {p.kind for p in outcome.problems} == {"state-changed"}
     assert outcome.plan is not None
@@ -99,3 +105,12 @@ def test_a_failure_keeps_a_plan_with_setup_witness_and_call(broken, tmp_path: Pa
     assert names[-3].startswith("witness")
     assert names[-2].startswith("fuzzed call")
     assert names[-1].startswith("witness")
+
+
+def test_an_unplanned_refusal_of_a_valid_input_fails(healthy: RunningTarget) -> None:
+    """The same vote without a plan that expects the refusal: the 403 is the target's ``rejected-valid``."""
+    runner = Runner(healthy, healthy.accounts)
+    params = {"collaborationIdentifier": COLLAB, "changeRequestIdentifier": REQUEST, "action": "APPROVE"}
+    refused = runner.run(Variant("t", "UpdateCollaborationChangeRequest", "creator", params, "creator votes"))
+    assert refused.status == "fail"
+    assert [(p.kind, p.level) for p in refused.problems] == [("rejected-valid", "documented")]
