@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from conformance.fuzz.execute import Broken, Runner, Variant, split_body
 from conformance.fuzz.seeds import COLLAB, REQUEST, planned_refusal
@@ -114,3 +117,68 @@ def test_an_unplanned_refusal_of_a_valid_input_fails(healthy: RunningTarget) -> 
     refused = runner.run(Variant("t", "UpdateCollaborationChangeRequest", "creator", params, "creator votes"))
     assert refused.status == "fail"
     assert [(p.kind, p.level) for p in refused.problems] == [("rejected-valid", "documented")]
+
+
+_COLLABORATION = {
+    "name": "elsewhere",
+    "members": [],
+    "creatorMemberAbilities": [],
+    "creatorDisplayName": "c",
+    "queryLogStatus": "DISABLED",
+    "description": "d",
+}
+
+
+class _Busy:
+    """A target shared with another test: before every CreateCollaboration, someone else creates one too."""
+
+    def __init__(self, target: RunningTarget) -> None:
+        self.target = target
+
+    def call(self, actor: str, operation: str, params: Any, *, raw_body: bytes | None = None) -> Any:
+        if operation == "CreateCollaboration":
+            self.target.call("creator", "CreateCollaboration", _COLLABORATION)
+        return self.target.call(actor, operation, params, raw_body=raw_body)
+
+
+def test_witness_reads_judge_only_what_the_check_made(healthy: RunningTarget) -> None:
+    """Another worker's collaboration appearing meanwhile is no state change of a refused CreateCollaboration."""
+    runner = Runner(_Busy(healthy), healthy.accounts)
+    params = {**_COLLABORATION, "analyticsEngine": "CLEAN_ROOMS_SQL"}  # refused (§3), as its plan says
+    refusal = planned_refusal("CreateCollaboration", "creator", params)
+    outcome = runner.run(Variant("t", "CreateCollaboration", "creator", params, "old engine", refusal=refusal))
+    assert outcome.result is not None
+    assert outcome.result.status == 400
+    assert outcome.status == "pass", outcome.problems
+
+
+class _Crowded:
+    """A target whose ListCollaborations also shows a collaboration another test stored with a bad name."""
+
+    def __init__(self, target: RunningTarget, *, ours_too: bool = False) -> None:
+        self.target = target
+        self.ours_too = ours_too
+
+    def call(self, actor: str, operation: str, params: Any, *, raw_body: bytes | None = None) -> Any:
+        result = self.target.call(actor, operation, params, raw_body=raw_body)
+        if operation != "ListCollaborations" or result.exchange is None:
+            return result
+        body = json.loads(result.exchange.response_body)
+        items = body["collaborationList"]
+        if self.ours_too:
+            items[:] = [{**item, "name": "two\nlines"} for item in items]
+        else:
+            items.append({**items[0], "id": "0" * 36, "name": "two\nlines"})
+        exchange = replace(result.exchange, response_body=json.dumps(body).encode())
+        return replace(result, exchange=exchange)
+
+
+def test_a_list_answer_is_judged_only_on_the_items_the_check_made(healthy: RunningTarget) -> None:
+    """A collaboration another test stored with a name the output pattern refuses fails no ListCollaborations check."""
+    variant = Variant("t", "ListCollaborations", "creator", {"maxResults": 100}, "everything")
+    listed = Runner(_Crowded(healthy), healthy.accounts).run(variant)
+    assert listed.status == "pass", listed.problems
+    # The same fault on the check's own collaboration is its failure.
+    ours = Runner(_Crowded(healthy, ours_too=True), healthy.accounts).run(variant)
+    assert ours.status == "fail"
+    assert {p.kind for p in ours.problems} == {"shape"}
