@@ -412,6 +412,7 @@ def _adapt(value: Any, shape: Shape, borrow: Any) -> Any:
 
 _INVALID = frozenset({"ValidationException"})
 _CONFLICT = frozenset({"ConflictException"})
+_NOT_FOUND = frozenset({"ResourceNotFoundException"})
 #: Fixture accounts that are already in the collaboration (an ability change, not an addition, A11).
 _IN_FIXTURE = frozenset({"accounts.creator", "accounts.member", "accounts.member2"})
 
@@ -439,7 +440,10 @@ def planned_refusal(
         # be refused for who it is (the creator's own account listed as an invitee, 400).
         add(f"{actor} is not the standing caller ({standing}); A7, A16")
     made_up = [name for name in ID_REFS if name in params and not isinstance(params[name], Ref)]
-    if made_up:
+    if made_up == ["changeRequestIdentifier"]:
+        # A16: an unknown change request in a collaboration the caller belongs to is a 404, nothing else.
+        add("changeRequestIdentifier names no request of the collaboration (A16: 404)", _NOT_FOUND)
+    elif made_up:
         add(f"{', '.join(made_up)} names nothing that exists (A16: 403 or 404)", STANDING_CODES)
     if operation_name == "DeleteMember":
         removed = params.get("accountId")

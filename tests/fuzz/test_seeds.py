@@ -50,6 +50,10 @@ def test_refusals_the_spec_or_standing_explains_are_planned() -> None:
     made_up = planned_refusal("ListMembers", "creator", {"collaborationIdentifier": "a" * 36})
     assert made_up is not None
     assert made_up.codes == STANDING_CODES
+    unknown_request = {"collaborationIdentifier": COLLAB, "changeRequestIdentifier": "b" * 36}
+    request = planned_refusal("GetCollaborationChangeRequest", "creator", unknown_request)
+    assert request is not None
+    assert request.codes == {"ResourceNotFoundException"}  # in a known collaboration: 404 only (A16)
     sql = planned_refusal("CreateCollaboration", "creator", {"analyticsEngine": "CLEAN_ROOMS_SQL"})
     assert sql is not None
     assert sql.codes == {"ValidationException"}
