@@ -21,6 +21,7 @@ from conformance.fuzz.judge import DECODING_KINDS, Level, Planned, Problem, judg
 from conformance.fuzz.plan import NO_BODY, Evidence, Plan, PlanStep
 from conformance.fuzz.readback import Read, round_trip, unchanged, witness_reads
 from conformance.fuzz.refs import UnboundRef, refs_in, resolve
+from conformance.fuzz.results import SKIPPED
 from conformance.fuzz.seeds import OPAQUE_MEMBERS, seed_for
 from conformance.model.common_errors import is_known_error
 from conformance.model.exchange import CallResult, read_json
@@ -113,7 +114,7 @@ class Runner:
             params = resolve(variant.params, fixture.bindings)
         except UnboundRef as exc:
             self.pool.release(fixture, clean=True)
-            return Outcome(variant, "skip", note=str(exc))
+            return Outcome(variant, "skip", note=f"{SKIPPED}{exc}")
         return _Session(self, fixture).run(variant, params, seed.mutating, seed.touches_fixture, keep_plan)
 
     def forget(self) -> None:

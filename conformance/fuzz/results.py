@@ -63,20 +63,22 @@ class Tally:
 
     def __post_init__(self) -> None:
         # A tally that judged nothing is never a PASS, whoever built it, and an ERROR always says why. A PASS, an
-        # ERROR with nothing behind it (no error, no failure, no note: a caller that did not pass ``ran`` to
-        # outcome_of), or an outcome this rule gave before (the counts changed since, e.g. ``dropped`` was added)
-        # is decided again from the counts by outcome_of, the one rule.
-        unexplained = self.outcome == "ERROR" and not (self.errors or self.failed or self.note)
-        ours = self.outcome != "FAIL" and self.note.startswith(_DECIDED_ALL)
+        # ERROR with nothing behind it (no error, no failure, no note but skipped variants' and this rule's own: a
+        # caller that did not pass ``ran`` to outcome_of), or an outcome this rule gave before (the counts changed
+        # since, e.g. ``dropped`` was added) is decided again from the counts by outcome_of, the one rule.
+        parts = [part for part in self.note.split("; ") if part]
+        kept = [part for part in parts if not part.startswith(_DECIDED_ALL)]
+        explains = [part for part in kept if not part.startswith(SKIPPED)]
+        unexplained = self.outcome == "ERROR" and not (self.errors or self.failed or explains)
+        ours = self.outcome != "FAIL" and len(kept) < len(parts)
         if self.outcome == "PASS" or unexplained or ours:
-            note = self.note.split("; ", 1)[1] if ours and "; " in self.note else ("" if ours else self.note)
             ran, skipped, dropped, succeeded = self.variants, self.skipped, self.dropped, self.succeeded
             decided = outcome_of(self.failed, self.errors, ran, skipped=skipped, dropped=dropped, succeeded=succeeded)
             reason = ""
             if decided != "PASS":
                 reason = no_pass_reason(ran, skipped=skipped, dropped=dropped, succeeded=succeeded)
             object.__setattr__(self, "outcome", decided)
-            object.__setattr__(self, "note", "; ".join(filter(None, [reason, note])))
+            object.__setattr__(self, "note", "; ".join(filter(None, [reason, *kept])))
 
     @property
     def ran(self) -> int:
@@ -141,6 +143,8 @@ def outcome_of(
     return "PASS"
 
 
+#: How the note of a skipped variant starts (it says what was missing, not why the check went wrong).
+SKIPPED = "skipped: "
 #: How every reason :func:`no_pass_reason` gives starts (so a tally can tell its own from the caller's notes).
 _DECIDED = "no variant ran"
 _DECIDED_ALL = (_DECIDED, "no valid input succeeded")

@@ -77,3 +77,14 @@ def test_valid_inputs_that_were_all_refused_as_planned_are_not_a_pass() -> None:
     refused = Tally("random-valid", "ListMembers", "PASS", variants=5, passed=5, skipped=1, succeeded=0)
     assert refused.outcome == "ERROR"
     assert refused.note.startswith("no valid input succeeded: all 5 answers were refusals the plan allows (1 skipped")
+
+
+def test_skipped_variants_do_not_turn_a_check_that_ran_others_into_an_error() -> None:
+    """A caller without ``ran`` (outcome_of ERROR) whose note only lists skipped variants: the counts decide."""
+    partly = Tally("enum", "Op", outcome_of(0, 0), variants=4, passed=4, skipped=2, note="skipped: request unbound")
+    assert partly.outcome == "PASS"
+    assert partly.note == "skipped: request unbound"
+    only = Tally("enum", "Op", outcome_of(0, 0), skipped=2, note="skipped: request unbound")
+    assert only.outcome == "ERROR"
+    assert only.note.startswith("no variant ran: all 2 were skipped")
+    assert only.note.endswith("; skipped: request unbound")
