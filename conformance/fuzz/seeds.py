@@ -415,6 +415,8 @@ _CONFLICT = frozenset({"ConflictException"})
 _NOT_FOUND = frozenset({"ResourceNotFoundException"})
 #: Fixture accounts that are already in the collaboration (an ability change, not an addition, A11).
 _IN_FIXTURE = frozenset({"accounts.creator", "accounts.member", "accounts.member2"})
+#: Members of a MEMBER spec for an existing member whose change §2 gives a change type (besides the account).
+_CHANGE_TYPED = frozenset({"accountId", "memberAbilities", "mlMemberAbilities", "paymentConfiguration"})
 
 
 def planned_refusal(
@@ -513,8 +515,9 @@ def _changes(changes: Any, at: ModelAt, add: Any) -> None:
                     "an unsupported ability (A11, A12: 400)",
                     _INVALID,
                 )
-            if len(member) > 2:
-                add(f"changes[{index}]: more than abilities changed for an existing member (§2, A11)", _INVALID)
+            if set(member) - _CHANGE_TYPED:
+                # §2 derives change types from abilities, ML abilities and the payer; nothing else has one.
+                add(f"changes[{index}]: a change no change type stands for (§2, A11: 400)", _INVALID)
         else:
             if name == "accounts.outsider":
                 add(f"changes[{index}]: the fixture's pending request already adds the outsider (A10: 409)", _CONFLICT)
