@@ -17,10 +17,11 @@ from typing import Any, Literal, Protocol
 
 from conformance.fuzz.expect import Context, StepRef, Tag, mismatches
 from conformance.fuzz.fixtures import CONSTANTS, Fixture, FixturePool
-from conformance.fuzz.judge import DECODING_KINDS, Level, Problem, judge_invalid, judge_valid
+from conformance.fuzz.judge import DECODING_KINDS, Level, Planned, Problem, judge_invalid, judge_valid
 from conformance.fuzz.plan import NO_BODY, Evidence, Plan, PlanStep
 from conformance.fuzz.readback import Read, round_trip, unchanged, witness_reads
 from conformance.fuzz.refs import UnboundRef, refs_in, resolve
+from conformance.fuzz.results import SKIPPED
 from conformance.fuzz.seeds import OPAQUE_MEMBERS, seed_for
 from conformance.model.common_errors import is_known_error
 from conformance.model.exchange import CallResult, read_json
@@ -71,6 +72,8 @@ class Variant:
     """Send the body members as an exact JSON body (values botocore cannot serialize, e.g. wrong types)."""
     lists: bool = False
     """Also check that account-wide lists show what a successful write made (slower)."""
+    refusal: Planned | None = None
+    """Why a refusal is an expected answer to this valid input (None: it must succeed)."""
 
     @property
     def valid(self) -> bool:
@@ -111,7 +114,7 @@ class Runner:
             params = resolve(variant.params, fixture.bindings)
         except UnboundRef as exc:
             self.pool.release(fixture, clean=True)
-            return Outcome(variant, "skip", note=str(exc))
+            return Outcome(variant, "skip", note=f"{SKIPPED}{exc}")
         return _Session(self, fixture).run(variant, params, seed.mutating, seed.touches_fixture, keep_plan)
 
     def forget(self) -> None:
@@ -143,6 +146,8 @@ class _Session:
         self.values: list[Any] = [None] * len(self.steps)
         self.shown: list[int] = list(range(len(self.steps)))
         """Plan positions the reproducer keeps (setup, the call, and the reads that failed)."""
+        self.call_at: int | None = None
+        """The plan position of the fuzzed call, once made."""
 
     @property
     def context(self) -> Context:
@@ -159,6 +164,7 @@ class _Session:
                 before.append((read, self._record(read.step, value)))
         result = self._call(variant, params)
         at = self._record(_call_step(variant, result, ()), _body(result))
+        self.call_at = at
         self.shown.append(at)
         if result.transport_error is not None:
             problems = judge_valid(variant.operation, result, at=self.runner.at)
@@ -166,7 +172,8 @@ class _Session:
             self.steps[at] = _call_step(variant, result, problems)
             plan = self._plan(variant, problems, at)
             return Outcome(variant, "error", tuple(problems), result, plan, params=params)
-        problems = self._judge(variant, result)
+        answer = self.values[at]
+        problems = [p for p in self._judge(variant, result) if self._concerns_us(variant.operation, p, answer)]
         refused = result.error_code is not None or not 200 <= result.status < 300
         if mutating and not refused:
             self.runner.generation += 1
@@ -232,7 +239,41 @@ class _Session:
             if not token:
                 break
             params = {**params, "nextToken": token}
+        if step.operation in ACCOUNT_WIDE:
+            # Other tests (another xdist worker, a scenario) add and remove their own resources meanwhile: judge
+            # only the items this check made or was lent.
+            ours = self._ours()
+            merged = [item for item in merged if _item_ids(item) & ours]
         return {read.paged: merged}
+
+    def _ours(self) -> set[str]:
+        """The ids this check made or was lent: the fixture's, and what the fuzzed call's answer names."""
+        ours = {value for name, value in self.fixture.bindings.items() if not name.startswith("accounts.")}
+        ours -= set(CONSTANTS.values())
+        if self.call_at is not None:
+            answer = self.values[self.call_at]
+            if isinstance(answer, Mapping):
+                for value in answer.values():
+                    if isinstance(value, Mapping):
+                        ours |= _item_ids(value)
+        return ours
+
+    def _concerns_us(self, operation_name: str, problem: Problem, answer: Any) -> bool:
+        """Whether a problem of the call's own answer is about something this check made.
+
+        An account-wide list holds other tests' resources too; what is wrong with one of those (a name a
+        scenario stored) is not this check's failure. Problems of the answer as a whole, and of our items, are.
+        """
+        judged = operation_name in ACCOUNT_WIDE and problem.kind in ("shape", "wire")
+        found = _LIST_ITEM.match(problem.path) if judged else None
+        if found is None or not isinstance(answer, Mapping):
+            return True
+        items = answer.get(found.group(1))
+        index = int(found.group(2))
+        if not isinstance(items, list) or index >= len(items) or not isinstance(items[index], Mapping):
+            return True
+        ids = _item_ids(items[index])
+        return not ids or bool(ids & self._ours())
 
     def _witness(self, read: Read) -> Any:
         """The state before a call: the last witness read of the same thing when nothing has changed since."""
@@ -263,7 +304,12 @@ class _Session:
             self.shown.append(at)
             message = f"{read.step.operation} ({read.step.name}) did not succeed"
             return [Problem(kind, message, evidence.level, evidence.source)]
-        found = mismatches(read.step.expect, value, self.context) if read.step.expect is not None else []
+        try:
+            found = mismatches(read.step.expect, value, self.context) if read.step.expect is not None else []
+        except (KeyError, IndexError, TypeError) as exc:
+            # The expectation refers to a member of an earlier answer that the answer lacks (a write that
+            # answered ``{}``): nothing to compare with is itself the finding.
+            found = [f"the expectation refers to {exc} of an earlier answer, which that answer lacks"]
         if not found:
             return []
         self.shown.append(at)
@@ -280,7 +326,9 @@ class _Session:
         broken = variant.broken
         if broken is None:
             opaque = any(name in variant.params for name in OPAQUE_MEMBERS)
-            return judge_valid(variant.operation, result, opaque=opaque, at=self.runner.at)
+            return judge_valid(
+                variant.operation, result, opaque=opaque, planned=variant.refusal, at=self.runner.at
+            )
         return judge_invalid(
             variant.operation,
             result,
@@ -303,6 +351,19 @@ class _Session:
         description = "\n".join(str(p) for p in problems)
         evidence = steps[renumber[at]].evidence or Evidence("model", "MODEL")
         return Plan(title, description, steps, evidence)
+
+
+#: Reads that list every resource of the caller's account, not one collaboration's: other tests' items show there.
+ACCOUNT_WIDE = frozenset({"ListCollaborations", "ListMemberships"})
+_ID_MEMBERS = ("id", "collaborationId", "membershipId")
+_LIST_ITEM = re.compile(r"^(\w+)\[(\d+)\]")
+
+
+def _item_ids(item: Any) -> set[str]:
+    """The ids a list item (or a written object) names: its own, its collaboration's and its membership's."""
+    if not isinstance(item, Mapping):
+        return set()
+    return {value for key in _ID_MEMBERS if isinstance(value := item.get(key), str)}
 
 
 def _fixture_refs(step: PlanStep) -> bool:
@@ -420,4 +481,4 @@ def _body(result: CallResult) -> Any:
         return None
 
 
-__all__ = ["Broken", "Outcome", "Runner", "Target", "Variant", "split_body"]
+__all__ = ["Broken", "Outcome", "Planned", "Runner", "Target", "Variant", "split_body"]

@@ -1,8 +1,10 @@
 """The properties every fuzzed call is held to, as functions from a call's result to its problems.
 
-* A valid input gets a success that fits the output shape, or one of the operation's declared (or common AWS)
-  errors with its modelled status; never a server fault, never a body that breaks the model, and never a
-  field-validation refusal (the value satisfies every model constraint).
+* A valid input gets a success that fits the output shape; never a server fault, never a body that breaks the
+  model, and never a refusal unless the variant's plan says why one is an expected answer (:class:`Planned`: a
+  caller without standing, an id that exists nowhere, a rule of the spec beyond the model). An unplanned
+  refusal is ``rejected-valid``: ``documented`` for 403/404 (the standing caller, on what it made, §7),
+  ``inferred`` for other refusals (a service may have rules the suite does not know of: A7, A10-A12).
 * An input that breaks one constraint gets 400 ValidationException (SerializationException is also right for
   a wrong JSON type or a malformed union, as restJson1 servers answer those while decoding) naming the field.
 * Every error names an error type the operation declares or a common AWS error; an error with no type, or an
@@ -30,6 +32,28 @@ Level = Literal["model", "documented", "inferred"]
 DECODING_KINDS = frozenset({"wrong-type", "two-union-members", "zero-union-members"})
 _REFUSAL_CODES = frozenset({"ValidationException"})
 _DECODING_CODES = frozenset({"ValidationException", "SerializationException"})
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """Why a refusal is an expected answer to a valid input, and which refusals answer it."""
+
+    reason: str
+    codes: frozenset[str] = frozenset()
+    """The error codes that are an expected answer; empty: any declared (or common) error."""
+
+    def allows(self, code: str | None) -> bool:
+        return code is not None and (not self.codes or code in self.codes)
+
+    def __or__(self, other: Planned | None) -> Planned:
+        if other is None:
+            return self
+        codes = frozenset() if not self.codes or not other.codes else self.codes | other.codes
+        return Planned(f"{self.reason}; {other.reason}", codes)
+
+
+#: Refusals that say the resource is not there for this caller (§7, A16).
+STANDING_CODES = frozenset({"AccessDeniedException", "ResourceNotFoundException"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +89,10 @@ def model_problems(operation_name: str, result: CallResult, *, at: ModelAt = LAT
         Problem("wire", v.message, _level(v.evidence), "SMITHY" if v.kind in _SMITHY_KINDS else "MODEL", v.path)
         for v in check_wire(operation_name, exchange.status, exchange.response_headers, exchange.response_body)
     ]
-    if 200 <= exchange.status < 300 and exchange.response_body.strip():
-        document = _json(exchange.response_body)
+    if 200 <= exchange.status < 300:
+        # An empty success body is the empty object on the wire: it lacks every required output member.
+        body = exchange.response_body
+        document = _json(body) if body.strip() else {}
         if isinstance(document, dict):
             seen = {p.message for p in problems}
             problems += [
@@ -87,26 +113,53 @@ def transport_problem(result: CallResult) -> Problem | None:
 
 
 def judge_valid(
-    operation_name: str, result: CallResult, *, opaque: bool = False, at: ModelAt = LATEST_MODEL
+    operation_name: str,
+    result: CallResult,
+    *,
+    opaque: bool = False,
+    planned: Planned | None = None,
+    at: ModelAt = LATEST_MODEL,
 ) -> list[Problem]:
-    """Problems of the answer to a valid input; ``opaque`` when it carries a made-up server token (A15)."""
+    """Problems of the answer to a valid input.
+
+    ``opaque`` when it carries a made-up server token (A15: a ValidationException is then right); ``planned``
+    when its plan says why a refusal is an expected answer. Any other refusal is ``rejected-valid``.
+    """
     broke = transport_problem(result)
     if broke is not None:
         return [broke]
     problems: list[Problem] = []
-    status = result.status
+    status, code = result.status, result.error_code
+    refused = code is not None or not 200 <= status < 300
     if status >= 500:
-        said = f" {result.error_code}" if result.error_code else ""
+        said = f" {code}" if code else ""
         problems.append(Problem("server-error", f"a valid input got HTTP {status}{said}: a server fault"))
-    elif result.error_code == "ValidationException" and not opaque:
-        reason = _error_member(result, "reason")
-        if reason == "FIELD_VALIDATION_FAILED":
-            message = (
-                "a valid input (it satisfies every model constraint) was refused with FIELD_VALIDATION_FAILED: "
-                f"{_error_member(result, 'message') or ''}".rstrip(": ")
-            )
-            problems.append(Problem("rejected-valid", message, "inferred", "MODEL"))
+    elif not refused or (planned is not None and planned.allows(code)):
+        pass
+    elif opaque and code == "ValidationException":
+        pass  # A15: a token the service never issued is rightly refused
+    else:
+        problems.append(_rejected(result, planned))
     return problems + model_problems(operation_name, result, at=at)
+
+
+def _rejected(result: CallResult, planned: Planned | None) -> Problem:
+    status, code = result.status, result.error_code
+    said = f"HTTP {status} {code or ''}".rstrip()
+    reason = _error_member(result, "reason")
+    if code == "ValidationException" and reason == "FIELD_VALIDATION_FAILED":
+        message = (
+            "a valid input (it satisfies every model constraint) was refused with FIELD_VALIDATION_FAILED: "
+            f"{_error_member(result, 'message') or ''}".rstrip(": ")
+        )
+        return Problem("rejected-valid", message, "inferred", "MODEL")
+    expected = f" (the plan expects only {' or '.join(sorted(planned.codes))}: {planned.reason})" if planned else ""
+    if code in STANDING_CODES:
+        # The caller made (or was given standing in) what it names: the refusal denies what §7 grants.
+        message = f"a valid input by a caller with standing was refused with {said}{expected}"
+        return Problem("rejected-valid", message, "documented", "MODEL, UG-MANAGE, UG-JOIN")
+    message = f"a valid input was refused with {said}{expected}; no rule the suite knows of refuses it"
+    return Problem("rejected-valid", message, "inferred", "MODEL")
 
 
 def judge_invalid(

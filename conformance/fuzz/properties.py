@@ -13,8 +13,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import settings as Settings
 from hypothesis import strategies as st
 from hypothesis.control import current_build_context
@@ -23,13 +24,28 @@ from conformance.fuzz.campaign import Campaign
 from conformance.fuzz.catalogue import PROPERTIES
 from conformance.fuzz.execute import Outcome, Variant
 from conformance.fuzz.profiles import ShrinkClock, run_test
-from conformance.fuzz.results import Tally, outcome_of
+from conformance.fuzz.results import Tally, no_pass_reason, outcome_of
+from conformance.fuzz.seeds import CORE_OPERATIONS, planned_refusal, seed_for
 from conformance.fuzz.strategies import invalid_variant, valid_variant
 
 _STRATEGIES: dict[str, Callable[..., st.SearchStrategy[Variant]]] = {
     "random-valid": valid_variant,
     "random-invalid": invalid_variant,
 }
+
+
+def _baseline_first(name: str, operation_name: str, campaign: Campaign) -> Callable[[Any], Any]:
+    """``random-valid`` tries the required baseline by the standing caller first (a Hypothesis explicit example).
+
+    It is the positive control that only a working target passes, whatever the random draws are refused for.
+    """
+    if name != "random-valid":
+        return lambda test: test
+    seed = seed_for(operation_name, campaign.at)
+    params = dict(seed.required.params)
+    refusal = planned_refusal(operation_name, seed.actor, params, campaign.at)
+    label = f"required baseline as {seed.actor}"
+    return example(Variant(name, operation_name, seed.actor, params, label, refusal=refusal))
 
 
 def _size(outcome: Outcome) -> int:
@@ -48,6 +64,7 @@ class _Record:
     failed: int = 0
     errors: int = 0
     skipped: int = 0
+    succeeded: int = 0
     final: Outcome | None = None
     last: Outcome | None = None
     notes: set[str] = field(default_factory=set)
@@ -75,6 +92,7 @@ def run_property(
 
     @settings
     @given(_STRATEGIES[name](operation_name, at=campaign.at))
+    @_baseline_first(name, operation_name, campaign)
     def check(variant: Variant) -> None:
         clock.check()
         outcome = campaign.runner.run(variant)
@@ -83,6 +101,7 @@ def run_property(
             record.notes.add(outcome.note)
             return
         record.ran += 1
+        record.succeeded += outcome.result is not None and outcome.result.ok
         if outcome.status == "pass":
             record.passed += 1
             return
@@ -99,7 +118,13 @@ def run_property(
     note = "; ".join(filter(None, [note, clock.note]))
     failing = record.final or record.last
     findings = (campaign.finding(failing, stem=f"fuzz-{name}-{operation_name}"),) if failing is not None else ()
-    outcome = outcome_of(len(findings) if record.failed else 0, record.errors)
+    # Only the suite's own operations have a baseline that must succeed (the positive control); an operation fuzzed
+    # from its shape alone names resources that do not exist, so all refused is no sign of a broken target there.
+    counted = name == "random-valid" and operation_name in CORE_OPERATIONS
+    succeeded = record.succeeded if counted else None
+    outcome = outcome_of(
+        len(findings) if record.failed else 0, record.errors, record.ran, skipped=record.skipped, succeeded=succeeded
+    )
     if note and outcome == "PASS":
         outcome = "ERROR"
     return Tally(
@@ -112,6 +137,12 @@ def run_property(
         errors=record.errors,
         skipped=record.skipped,
         findings=findings,
-        note="; ".join(filter(None, [note, *sorted(record.notes)])),
+        note="; ".join(
+            filter(
+                None,
+                [no_pass_reason(record.ran, skipped=record.skipped, succeeded=succeeded), note, *sorted(record.notes)],
+            )
+        ),
         duration_s=time.perf_counter() - started,
+        succeeded=succeeded,
     )

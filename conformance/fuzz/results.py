@@ -57,6 +57,33 @@ class Tally:
     findings: tuple[Finding, ...] = ()
     note: str = ""
     duration_s: float = 0.0
+    succeeded: int | None = None
+    """Valid variants the target answered with a success (None: the check does not count them). A check of valid
+    inputs whose every answer was a refusal its plan allows shows nothing works: it is not a PASS."""
+
+    def __post_init__(self) -> None:
+        # A tally that judged nothing is never a PASS, whoever built it, and an ERROR always says why. A PASS, an
+        # ERROR with nothing behind it (no error, no failure, no note but skipped variants' and this rule's own: a
+        # caller that did not pass ``ran`` to outcome_of), or an outcome this rule gave before (the counts changed
+        # since, e.g. ``dropped`` was added) is decided again from the counts by outcome_of, the one rule.
+        parts = [part for part in self.note.split("; ") if part]
+        kept = [part for part in parts if not part.startswith(_DECIDED_ALL)]
+        explains = [part for part in kept if not part.startswith(SKIPPED)]
+        unexplained = self.outcome == "ERROR" and not (self.errors or self.failed or explains)
+        ours = self.outcome != "FAIL" and len(kept) < len(parts)
+        if self.outcome == "PASS" or unexplained or ours:
+            ran, skipped, dropped, succeeded = self.variants, self.skipped, self.dropped, self.succeeded
+            decided = outcome_of(self.failed, self.errors, ran, skipped=skipped, dropped=dropped, succeeded=succeeded)
+            reason = ""
+            if decided != "PASS":
+                reason = no_pass_reason(ran, skipped=skipped, dropped=dropped, succeeded=succeeded)
+            object.__setattr__(self, "outcome", decided)
+            object.__setattr__(self, "note", "; ".join(filter(None, [reason, *kept])))
+
+    @property
+    def ran(self) -> int:
+        """How many variants were sent and judged (``variants``): zero means the tally proves nothing."""
+        return self.variants
 
     @property
     def check_id(self) -> str:
@@ -82,9 +109,58 @@ class Tally:
         )
 
 
-def outcome_of(failed: int, errors: int) -> Outcome:
+def outcome_of(
+    failed: int,
+    errors: int,
+    ran: int | None = None,
+    *,
+    skipped: int = 0,
+    dropped: int = 0,
+    succeeded: int | None = None,
+    unsupported: bool = False,
+) -> Outcome:
+    """The one rule that decides a tally's outcome from its counts.
+
+    ``ran`` is how many variants were sent and judged (passed + failed + errors). A tally that judged none proves
+    nothing about the target and is never PASS: UNSUPPORTED when the target lacks the operation
+    (``unsupported``) or when the check has no variant for it at all (nothing offered, skipped or dropped: e.g.
+    ``enum`` on an operation without enum members), otherwise ERROR (variants were skipped, every candidate was
+    dropped, or the caller did not count: ``ran`` None). A check of valid inputs that counts ``succeeded`` and
+    saw none succeed (every answer a refusal its plan allows) is ERROR too. :func:`no_pass_reason` says why.
+    """
     if failed:
         return "FAIL"
     if errors:
         return "ERROR"
+    if unsupported:
+        return "UNSUPPORTED"
+    if ran is None or (not ran and (skipped or dropped)):
+        return "ERROR"
+    if not ran:
+        return "UNSUPPORTED"
+    if succeeded == 0:
+        return "ERROR"
     return "PASS"
+
+
+#: How the note of a skipped variant starts (it says what was missing, not why the check went wrong).
+SKIPPED = "skipped: "
+#: How every reason :func:`no_pass_reason` gives starts (so a tally can tell its own from the caller's notes).
+_DECIDED = "no variant ran"
+_DECIDED_ALL = (_DECIDED, "no valid input succeeded")
+
+
+def no_pass_reason(ran: int | None, *, skipped: int = 0, dropped: int = 0, succeeded: int | None = None) -> str:
+    """Why a tally without failures or errors is not a PASS ('' when it is one)."""
+    if ran and succeeded == 0:
+        also = f" ({skipped} skipped for want of a fixture resource)" if skipped else ""
+        return f"no valid input succeeded: all {ran} answers were refusals the plan allows{also}"
+    if ran:
+        return ""
+    if skipped:
+        return f"{_DECIDED}: all {skipped} were skipped (a fixture resource they need could not be made)"
+    if dropped:
+        return f"{_DECIDED}: all {dropped} candidates were dropped (none breaks or keeps exactly what it should)"
+    if ran is None:
+        return f"{_DECIDED}: the check did not count its variants"
+    return f"{_DECIDED}: the check has no variant for this operation"

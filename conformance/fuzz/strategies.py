@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from conformance.fuzz.builders import UnbuildableShape, minimal_value
 from conformance.fuzz.execute import Broken, Variant
 from conformance.fuzz.refs import Ref
-from conformance.fuzz.seeds import ID_REFS, NEW_ACCOUNT, OPAQUE_MEMBERS, account, seed_for
+from conformance.fuzz.seeds import ID_REFS, NEW_ACCOUNT, OPAQUE_MEMBERS, account, planned_refusal, seed_for
 from conformance.fuzz.sites import walk
 from conformance.fuzz.systematic import ACTORS, breaker_label, breakers, broken_path, checked
 from conformance.fuzz.values import bounds, number_bounds
@@ -156,11 +156,13 @@ def valid_variant(operation_name: str, *, at: ModelAt = LATEST_MODEL) -> st.Sear
     """A valid input (of the model at ``at``) called by any actor (the usual caller first, where shrinking ends)."""
     seed = seed_for(operation_name, at)
     actors = [seed.actor, *(a for a in ACTORS if a != seed.actor)]
-    return st.builds(
-        lambda params, actor: Variant("random-valid", operation_name, actor, params, f"random valid input as {actor}"),
-        _input_values(operation_name, at),
-        st.sampled_from(actors),
-    )
+
+    def variant(params: dict[str, Any], actor: str) -> Variant:
+        label = f"random valid input as {actor}"
+        refusal = planned_refusal(operation_name, actor, params, at)
+        return Variant("random-valid", operation_name, actor, params, label, refusal=refusal)
+
+    return st.builds(variant, _input_values(operation_name, at), st.sampled_from(actors))
 
 
 @st.composite

@@ -34,7 +34,7 @@ from conformance.fuzz.catalogue import STRATEGIES
 from conformance.fuzz.execute import Broken, Variant
 from conformance.fuzz.paths import KeyOf, Path, delete_at, get_at, join_entry, replace_at
 from conformance.fuzz.refs import Ref, placeholders
-from conformance.fuzz.seeds import OPAQUE_MEMBERS, Baseline, OperationSeed, seed_for
+from conformance.fuzz.seeds import OPAQUE_MEMBERS, Baseline, OperationSeed, planned_refusal, seed_for
 from conformance.fuzz.sites import URI, Site, walk
 from conformance.fuzz.values import (
     bounds,
@@ -105,6 +105,10 @@ def generate(strategy: str, operation_name: str, at: ModelAt = LATEST_MODEL) -> 
         if isinstance(confirmed, str):
             dropped.append(f"{candidate.label}: {confirmed}")
             continue
+        if confirmed.valid:
+            # A valid input must succeed unless the spec or the caller's standing says why not (the plan).
+            refusal = planned_refusal(operation_name, confirmed.actor, confirmed.params, at)
+            confirmed = replace(confirmed, refusal=refusal)
         kept.setdefault((confirmed.actor, _key(confirmed)), confirmed)
     return Generated(tuple(kept.values()), tuple(dropped))
 

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from conformance.fuzz.execute import Broken, Runner, Variant, split_body
-from conformance.fuzz.seeds import COLLAB, REQUEST
+from conformance.fuzz.seeds import COLLAB, REQUEST, planned_refusal
 from conformance.targets import RunningTarget
 
 
@@ -27,7 +30,11 @@ def test_a_valid_variant_passes_and_a_broken_one_is_judged(healthy: RunningTarge
 def test_a_refused_mutation_is_witnessed_and_a_success_round_trips(healthy: RunningTarget) -> None:
     runner = Runner(healthy, healthy.accounts)
     params = {"collaborationIdentifier": COLLAB, "changeRequestIdentifier": REQUEST, "action": "APPROVE"}
-    refused = runner.run(Variant("t", "UpdateCollaborationChangeRequest", "creator", params, "creator votes"))
+    planned = planned_refusal("UpdateCollaborationChangeRequest", "creator", params)
+    assert planned is not None  # the creator does not vote on the fixture's request (A1, A3)
+    refused = runner.run(
+        Variant("t", "UpdateCollaborationChangeRequest", "creator", params, "creator votes", refusal=planned)
+    )
     assert refused.status == "pass"
     assert refused.result is not None
     assert refused.result.status == 403
@@ -91,7 +98,9 @@ def test_a_failure_keeps_a_plan_with_setup_witness_and_call(broken, tmp_path: Pa
     target = broken("refused-update-mutates")
     runner = Runner(target, target.accounts)
     params = {"collaborationIdentifier": COLLAB, "changeRequestIdentifier": REQUEST, "action": "APPROVE"}
-    outcome = runner.run(Variant("t", "UpdateCollaborationChangeRequest", "creator", params, "creator votes"))
+    planned = planned_refusal("UpdateCollaborationChangeRequest", "creator", params)
+    variant = Variant("t", "UpdateCollaborationChangeRequest", "creator", params, "creator votes", refusal=planned)
+    outcome = runner.run(variant)
     assert outcome.status == "fail"
     assert {p.kind for p in outcome.problems} == {"state-changed"}
     assert outcome.plan is not None
@@ -99,3 +108,77 @@ def test_a_failure_keeps_a_plan_with_setup_witness_and_call(broken, tmp_path: Pa
     assert names[-3].startswith("witness")
     assert names[-2].startswith("fuzzed call")
     assert names[-1].startswith("witness")
+
+
+def test_an_unplanned_refusal_of_a_valid_input_fails(healthy: RunningTarget) -> None:
+    """The same vote without a plan that expects the refusal: the 403 is the target's ``rejected-valid``."""
+    runner = Runner(healthy, healthy.accounts)
+    params = {"collaborationIdentifier": COLLAB, "changeRequestIdentifier": REQUEST, "action": "APPROVE"}
+    refused = runner.run(Variant("t", "UpdateCollaborationChangeRequest", "creator", params, "creator votes"))
+    assert refused.status == "fail"
+    assert [(p.kind, p.level) for p in refused.problems] == [("rejected-valid", "documented")]
+
+
+_COLLABORATION = {
+    "name": "elsewhere",
+    "members": [],
+    "creatorMemberAbilities": [],
+    "creatorDisplayName": "c",
+    "queryLogStatus": "DISABLED",
+    "description": "d",
+}
+
+
+class _Busy:
+    """A target shared with another test: before every CreateCollaboration, someone else creates one too."""
+
+    def __init__(self, target: RunningTarget) -> None:
+        self.target = target
+
+    def call(self, actor: str, operation: str, params: Any, *, raw_body: bytes | None = None) -> Any:
+        if operation == "CreateCollaboration":
+            self.target.call("creator", "CreateCollaboration", _COLLABORATION)
+        return self.target.call(actor, operation, params, raw_body=raw_body)
+
+
+def test_witness_reads_judge_only_what_the_check_made(healthy: RunningTarget) -> None:
+    """Another worker's collaboration appearing meanwhile is no state change of a refused CreateCollaboration."""
+    runner = Runner(_Busy(healthy), healthy.accounts)
+    params = {**_COLLABORATION, "analyticsEngine": "CLEAN_ROOMS_SQL"}  # refused (§3), as its plan says
+    refusal = planned_refusal("CreateCollaboration", "creator", params)
+    outcome = runner.run(Variant("t", "CreateCollaboration", "creator", params, "old engine", refusal=refusal))
+    assert outcome.result is not None
+    assert outcome.result.status == 400
+    assert outcome.status == "pass", outcome.problems
+
+
+class _Crowded:
+    """A target whose ListCollaborations also shows a collaboration another test stored with a bad name."""
+
+    def __init__(self, target: RunningTarget, *, ours_too: bool = False) -> None:
+        self.target = target
+        self.ours_too = ours_too
+
+    def call(self, actor: str, operation: str, params: Any, *, raw_body: bytes | None = None) -> Any:
+        result = self.target.call(actor, operation, params, raw_body=raw_body)
+        if operation != "ListCollaborations" or result.exchange is None:
+            return result
+        body = json.loads(result.exchange.response_body)
+        items = body["collaborationList"]
+        if self.ours_too:
+            items[:] = [{**item, "name": "two\nlines"} for item in items]
+        else:
+            items.append({**items[0], "id": "0" * 36, "name": "two\nlines"})
+        exchange = replace(result.exchange, response_body=json.dumps(body).encode())
+        return replace(result, exchange=exchange)
+
+
+def test_a_list_answer_is_judged_only_on_the_items_the_check_made(healthy: RunningTarget) -> None:
+    """A collaboration another test stored with a name the output pattern refuses fails no ListCollaborations check."""
+    variant = Variant("t", "ListCollaborations", "creator", {"maxResults": 100}, "everything")
+    listed = Runner(_Crowded(healthy), healthy.accounts).run(variant)
+    assert listed.status == "pass", listed.problems
+    # The same fault on the check's own collaboration is its failure.
+    ours = Runner(_Crowded(healthy, ours_too=True), healthy.accounts).run(variant)
+    assert ours.status == "fail"
+    assert {p.kind for p in ours.problems} == {"shape"}

@@ -4,7 +4,14 @@ import json
 from types import MappingProxyType
 from typing import Any
 
-from conformance.fuzz.judge import judge_invalid, judge_valid, model_problems, unsupported_reason
+from conformance.fuzz.judge import (
+    STANDING_CODES,
+    Planned,
+    judge_invalid,
+    judge_valid,
+    model_problems,
+    unsupported_reason,
+)
 from conformance.model.exchange import CallResult, Exchange
 
 
@@ -48,8 +55,10 @@ def test_valid_input_problems() -> None:
     assert kinds(judge_valid("GetCollaboration", refused)) == ["rejected-valid"]
     assert judge_valid("ListCollaborations", refused, opaque=True) == []  # a made-up nextToken (A15)
     semantic = result(400, {"message": "m", "reason": "INVALID_CONFIGURATION"}, code="ValidationException")
-    assert judge_valid("GetCollaboration", semantic) == []
-    assert kinds(judge_valid("GetCollaboration", result(403, {"message": "m"}, code="Teapot"))) == ["wire"]
+    assert judge_valid("GetCollaboration", semantic, planned=Planned("a rule of the spec", _INVALID)) == []
+    teapot = result(403, {"message": "m"}, code="Teapot")
+    assert kinds(judge_valid("GetCollaboration", teapot)) == ["rejected-valid", "wire"]
+    assert kinds(judge_valid("GetCollaboration", teapot, planned=Planned("no standing"))) == ["wire"]
     broken_body = result(200, {"collaboration": {"id": "x"}})
     assert "shape" in kinds(judge_valid("GetCollaboration", broken_body))
 
@@ -84,3 +93,43 @@ def test_model_problems_read_the_raw_exchange() -> None:
     untyped = result(400, b"oops", headers={"content-type": "text/plain"})
     untyped = CallResult("GetCollaboration", error_code="400", exchange=untyped.exchange)
     assert {p.kind for p in model_problems("GetCollaboration", untyped)} == {"wire"}
+
+
+_INVALID = frozenset({"ValidationException"})
+_DENIED = result(403, {"message": "m"}, code="AccessDeniedException")
+
+
+def test_an_unplanned_refusal_of_a_valid_input_is_rejected_valid() -> None:
+    """An always-403 server must not pass: a refusal answers a valid input only when the plan says why."""
+    (denied,) = judge_valid("GetCollaboration", _DENIED)
+    assert (denied.kind, denied.level) == ("rejected-valid", "documented")
+    missing = result(
+        404, {"message": "m", "resourceId": "r", "resourceType": "COLLABORATION"}, code="ResourceNotFoundException"
+    )
+    assert [(p.kind, p.level) for p in judge_valid("ListMembers", missing)] == [("rejected-valid", "documented")]
+    # A semantic refusal may rest on a rule the suite does not know of: inferred.
+    semantic = result(400, {"message": "m", "reason": "INVALID_CONFIGURATION"}, code="ValidationException")
+    assert [(p.kind, p.level) for p in judge_valid("GetCollaboration", semantic)] == [("rejected-valid", "inferred")]
+    conflict = result(409, {"message": "m", "reason": "ALREADY_EXISTS"}, code="ConflictException")
+    assert [(p.kind, p.level) for p in judge_valid("CreateMembership", conflict)] == [("rejected-valid", "inferred")]
+
+
+def test_a_planned_refusal_answers_a_valid_input_with_the_codes_it_names() -> None:
+    standing = Planned("outsider has no standing", STANDING_CODES)
+    assert judge_valid("GetCollaboration", _DENIED, planned=standing) == []
+    assert judge_valid("GetCollaboration", _DENIED, planned=Planned("any refusal")) == []
+    (wrong,) = judge_valid("GetCollaboration", _DENIED, planned=Planned("a rule", _INVALID))
+    assert wrong.kind == "rejected-valid"
+    assert "the plan expects only ValidationException: a rule" in wrong.message
+    # A planned refusal still has to be a well-formed one, and a success is still judged.
+    assert "server-error" in kinds(
+        judge_valid("GetCollaboration", result(500, {"message": "x"}, code="InternalServerException"), planned=standing)
+    )
+    assert (standing | Planned("also", _INVALID)).codes == STANDING_CODES | _INVALID
+    assert (standing | Planned("anything")).codes == frozenset()
+
+
+def test_an_empty_success_body_lacks_the_required_output() -> None:
+    """A 200 with no body (an echo of a GET) is the empty object: it has none of the required members."""
+    assert "shape" in kinds(judge_valid("ListCollaborations", result(200, b"")))
+    assert judge_valid("DeleteCollaboration", result(204, b"")) == []
