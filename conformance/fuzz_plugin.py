@@ -378,6 +378,11 @@ class FuzzItem(pytest.Item):
                 state.spent += time.perf_counter() - started
             if limit.hit:
                 tallies = [_cut_short(t, limit) for t in tallies]
+                if tallies and all(t.variants == 0 and _cut_note(t) for t in tallies):
+                    # Its budget ended it before one variant: it was not run, as for a check never started.
+                    why = f"not run: {_cut_note(tallies[0])}"
+                    self._not_run(why, started)
+                    pytest.skip(why)
         else:
             tallies = _drift(self)
         verdict = self._finish(tallies, started)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from conformance.fuzz import reproducer
+from conformance.fuzz.catalogue import VALID_INPUT_STRATEGIES
 from conformance.fuzz.execute import Outcome, Runner, Target, Variant
 from conformance.fuzz.judge import unsupported_reason
 from conformance.fuzz.profiles import Deadline, current_deadline
@@ -132,6 +133,7 @@ class Campaign:
         started = time.perf_counter()
         self.runner.forget()
         counts = {"pass": 0, "fail": 0, "error": 0, "skip": 0}
+        succeeded = 0
         findings: list[Finding] = []
         notes: set[str] = set()
         planned = tuple(variants)
@@ -142,15 +144,21 @@ class Campaign:
                 break
             outcome = self.runner.run(variant)
             counts[outcome.status] += 1
+            succeeded += outcome.result is not None and outcome.result.ok
             if outcome.status in ("fail", "error") and len(findings) < MAX_FINDINGS:
                 findings.append(self.finding(outcome))
             if outcome.note:
                 notes.add(outcome.note)
         ran = counts["pass"] + counts["fail"] + counts["error"]
+        # Only checks of valid inputs count successes (an invalid input's success is its own finding), and only on
+        # the core operations: elsewhere the inputs are built from the shape alone and name resources that do not
+        # exist, so a refusal is all a correct target can give.
+        counted = succeeded if strategy in VALID_INPUT_STRATEGIES and name in CORE_OPERATIONS else None
         return Tally(
             strategy,
             name,
-            outcome_of(counts["fail"], counts["error"]),
+            outcome_of(counts["fail"], counts["error"], ran, skipped=counts["skip"], succeeded=counted),
+            succeeded=counted,
             variants=ran,
             passed=counts["pass"],
             failed=counts["fail"],

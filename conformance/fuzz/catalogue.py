@@ -29,6 +29,9 @@ CORE_OPERATIONS = (
 
 #: The systematic generators (:mod:`conformance.fuzz.systematic`).
 STRATEGIES = ("boundary", "enum", "optionals", "negative", "echo", "actors")
+#: The systematic strategies whose variants are all valid inputs: a tally of one of them in which no variant
+#: succeeded (every answer a refusal its plan allows) shows nothing works, so it is not a PASS.
+VALID_INPUT_STRATEGIES = frozenset({"boundary", "enum", "optionals", "echo", "actors"})
 #: The Hypothesis property checks (:mod:`conformance.fuzz.properties`).
 PROPERTIES = ("random-valid", "random-invalid")
 #: Every fuzz item of a run, longest first (as measured against the reference emulator with the quick profile):

@@ -71,6 +71,11 @@ class Tally:
         explains = [part for part in kept if not part.startswith(SKIPPED)]
         unexplained = self.outcome == "ERROR" and not (self.errors or self.failed or explains)
         ours = self.outcome != "FAIL" and len(kept) < len(parts)
+        if self.outcome == "UNSUPPORTED" and not self.note and not self.variants:
+            # Nothing to vary on this operation (enum on GetCollaboration): say so, the row must not read as a
+            # target that lacks the operation.
+            reason = no_pass_reason(0, skipped=self.skipped, dropped=self.dropped)
+            object.__setattr__(self, "note", reason)
         if self.outcome == "PASS" or unexplained or ours:
             ran, skipped, dropped, succeeded = self.variants, self.skipped, self.dropped, self.succeeded
             decided = outcome_of(self.failed, self.errors, ran, skipped=skipped, dropped=dropped, succeeded=succeeded)

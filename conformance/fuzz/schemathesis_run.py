@@ -215,7 +215,7 @@ def _run_operation(
     findings: tuple[Finding, ...] = ()
     if record.failure is not None:
         findings = (_finding(campaign, name, fixture, actor, *record.failure),)
-    outcome = outcome_of(1 if findings else 0, record.errors + (1 if record.stopped else 0))
+    outcome = outcome_of(1 if findings else 0, record.errors + (1 if record.stopped else 0), record.ran)
     return Tally(
         NAME,
         name,

@@ -28,8 +28,14 @@ def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
 
 def test_fuzz_items_run_beside_the_library_and_report_counts(pytester: pytest.Pytester) -> None:
     result = run(pytester, "--target=reference", "-m", "fuzz", "-k", "support or drift or fuzz:boundary:")
-    result.assert_outcomes(passed=2 + len(CORE_OPERATIONS))
+    outcomes = result.parseoutcomes()
+    # An operation the strategy has nothing to vary on proves nothing: its item is UNSUPPORTED (skipped), saying so.
+    assert outcomes["passed"] + outcomes.get("skipped", 0) == 2 + len(CORE_OPERATIONS)
+    assert outcomes["passed"] > 2 + len(CORE_OPERATIONS) // 2
     data = results(pytester.path / "r")
+    empty = [s for s in data["scenarios"] if s["outcome"] != "PASS"]
+    assert len(empty) == outcomes.get("skipped", 0)
+    assert all(s["outcome"] == "UNSUPPORTED" and "has no variant" in s["message"] for s in empty), empty
     boundary_items = {f"fuzz:boundary:{op}" for op in CORE_OPERATIONS}
     assert {s["scenario_id"] for s in data["scenarios"]} == {"fuzz:support", "fuzz:model-drift", *boundary_items}
     boundary = {c["check_id"]: c for c in data["checks"] if c["check_id"].startswith("fuzz:boundary:")}
@@ -257,7 +263,8 @@ def test_load_scheduling_hands_items_out_one_at_a_time(
 def test_checks_past_the_run_budget_are_not_run_and_say_why(pytester: pytest.Pytester) -> None:
     result = run(pytester, "--target=reference", "-m", "fuzz", "-k", "fuzz:boundary:", "--fuzz-run-budget=0.01")
     outcomes = result.parseoutcomes()
-    assert outcomes["skipped"] == len(CORE_OPERATIONS) - 1  # the first one started; nothing was left for the rest
+    # The first one started and was cut short (or, ended before one variant, not run); nothing was left for the rest.
+    assert outcomes["skipped"] >= len(CORE_OPERATIONS) - 1
     assert "passed" not in outcomes or outcomes["passed"] <= 1
     data = results(pytester.path / "r")
     scenarios = {s["scenario_id"]: s for s in data["scenarios"]}
@@ -266,10 +273,11 @@ def test_checks_past_the_run_budget_are_not_run_and_say_why(pytester: pytest.Pyt
         assert scenario["outcome"] == "SKIPPED"
         assert scenario["message"].startswith("not run: the run budget of 0.01 s (--fuzz-run-budget)")
     skipped = [c for c in data["checks"] if c["outcome"] == "SKIPPED"]
-    assert len(skipped) == len(rest)
+    assert len(rest) <= len(skipped) <= len(rest) + 1
     assert all(c["request"]["fuzz"]["variants"] == 0 and "not run" in c["request"]["fuzz"]["note"] for c in skipped)
     (started,) = [c for c in data["checks"] if c["scenario_id"] == first["scenario_id"]]
     assert "cut short: the run budget of 0.01 s" in started["request"]["fuzz"]["note"]
+    assert first["outcome"] != "PASS" or started["request"]["fuzz"]["variants"] > 0
     (page,) = (pytester.path / "r").glob("*/index.html")  # a -k run is partial: reference-partial
     html = page.read_text(encoding="utf-8")
     assert "o-SKIPPED" in html
@@ -290,9 +298,10 @@ def test_a_check_cut_short_by_its_budget_says_how_many_variants_ran(pytester: py
     assert result.ret in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED)
     (record,) = results(pytester.path / "r")["checks"]
     note = record["request"]["fuzz"]["note"]
-    assert note.startswith("cut short: the check budget of 1e-06 s (--fuzz-check-budget) ran out after 0 of ")
+    # Ended before its first variant: not run (never a PASS), saying how far it got.
+    assert note.startswith("not run: cut short: the check budget of 1e-06 s (--fuzz-check-budget) ran out after 0 of ")
     assert record["request"]["fuzz"]["variants"] == 0
-    result.stdout.fnmatch_lines(["*fuzz:negative:CreateCollaboration: cut short: the check budget of 1e-06 s*"])
+    assert record["outcome"] == "SKIPPED"
 
 
 def test_budgets_are_checked(pytester: pytest.Pytester) -> None:
