@@ -175,7 +175,8 @@ def judge_invalid(
     """Problems of the answer to an input that breaks the constraint ``kind`` at ``path``.
 
     ``level`` is how firmly the input is invalid: ``inferred`` for a value that breaks its pattern only under the
-    anchored reading (Smithy's unanchored reading accepts it, SMITHY-C, A14), so accepting it is no model failure.
+    anchored reading. Smithy's own reading accepts it (SMITHY-C), so both answers are defensible (A14): taking it
+    is no failure, and a refusal must still be a proper one.
     """
     broke = transport_problem(result)
     if broke is not None:
@@ -185,6 +186,8 @@ def judge_invalid(
     allowed = _DECODING_CODES if kind in DECODING_KINDS else _REFUSAL_CODES
     source = "MODEL" if level == "model" else "SMITHY-C, A14"
     if code is None and 200 <= status < 300:
+        if level == "inferred":
+            return model_problems(operation_name, result, at=at)
         message = f"an input breaking {kind} at {path} was accepted (HTTP {status})"
         problems.append(Problem("accepted-invalid", message, level, source, path))
     elif status != 400 or code not in allowed:
