@@ -263,13 +263,43 @@ def checks(config: pytest.Config) -> list[Check]:
     """Every fuzz item of the run, in :data:`CHECK_ORDER` (longest first), each check over its operations."""
     names = [*CHECK_ORDER, *(["differential"] if config.option.compare_target else [])]
     operations = fuzz_operations(config)
+    empty = _nothing_to_vary(config, operations)
     found: list[Check] = []
     for name in names:
         if name in PER_OPERATION:
-            found += [Check(name, op) for op in operations]
+            found += [Check(name, op) for op in operations if (name, op) not in empty]
         else:
             found.append(Check(name, needs_target=name != "model-drift"))
     return found
+
+
+def _nothing_to_vary(config: pytest.Config, operations: Sequence[str]) -> frozenset[tuple[str, str]]:
+    """The (systematic strategy, operation) pairs with no variant at all: enum on GetCollaboration, and so on.
+
+    Such a pair is no check of the operation, so it gets no item (a row could only say "nothing ran", and 21 of
+    them read like 21 unsupported operations). The variants are generated once per process and cached (0.2 s
+    for all); a run that deselects the fuzz checks does not pay for it. Generating draws text, so Hypothesis'
+    home is pointed at a temporary folder meanwhile: collection writes nothing in the current directory or the
+    report folder (``--collect-only`` writes nothing at all).
+    """
+    markexpr = str(getattr(config.option, "markexpr", "") or "").replace(" ", "")
+    if markexpr == "notfuzz":
+        return frozenset()
+    from hypothesis import configuration
+
+    from conformance.fuzz.systematic import generate
+    from conformance.model.releases import ModelAt
+
+    at = ModelAt(config.stash[plugin.SESSION].api_version)
+    wanted = [op for op in operations if at.has_operation(op)]
+    previous = getattr(configuration, "__hypothesis_home_directory", None)
+    with tempfile.TemporaryDirectory(prefix="cleanrooms-collect-") as home:
+        configuration.set_hypothesis_home_dir(home)
+        try:
+            generated = {(name, op): generate(name, op, at) for name in STRATEGIES for op in wanted}
+        finally:
+            configuration.set_hypothesis_home_dir(previous)
+    return frozenset(pair for pair, g in generated.items() if not g.variants and not g.dropped)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
