@@ -497,8 +497,17 @@ class FuzzItem(pytest.Item):
             message=verdict.message,
             rerun=_rerun(self),
             duration_ms=(time.perf_counter() - started) * 1000,
+            expectation=self._expectation(verdict),
         )
         self.stash[plugin.RECORDS] = (rec.to_dict(scenario), records)
+
+    def _expectation(self, verdict: ItemVerdict) -> dict[str, Any] | None:
+        """The expectations entry behind an XFAIL item (``expectations --from`` keeps its outcome and reason)."""
+        expectations = self.config.stash[plugin.SESSION].expectations
+        if verdict.outcome != "XFAIL" or expectations is None:
+            return None
+        entry = expectations.lookup(self.name)
+        return entry.to_dict() if entry is not None else None
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str | TerminalRepr:
         if isinstance(excinfo.value, FuzzFailure):
