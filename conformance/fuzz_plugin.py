@@ -4,8 +4,9 @@ Registered by ``conformance.plugin`` (``pytest_plugins = ["conformance.fuzz_plug
 collects the built-in scenario library, the library's ``model-checksums.json`` is collected as well and yields
 the fuzz items, all marked ``fuzz`` (``-m fuzz`` runs only them, ``-m "not fuzz"`` leaves them out):
 
-* ``fuzz:support`` — which operations the target implements (an unsupported one leaves the fuzz set);
-* ``fuzz:model-drift`` — the service model still matches the stored checksums;
+* ``fuzz:model-drift`` — collected only when the installed service model no longer matches the stored checksums
+  (a check of the suite, not of the target: when nothing drifted there is no item, so no PASS a server that does
+  nothing could earn);
 * ``fuzz:stateful`` — the change-request state machine against the spec model;
 * per operation, ``fuzz:<check>:<operation>`` (``fuzz:boundary:CreateCollaboration``) for the systematic
   generators (boundary, enum, optionals, negative, echo, actors), the Hypothesis properties (random-valid,
@@ -268,9 +269,23 @@ def checks(config: pytest.Config) -> list[Check]:
     for name in names:
         if name in PER_OPERATION:
             found += [Check(name, op) for op in operations if (name, op) not in empty]
+        elif name == "model-drift":
+            if _model_drifted():
+                found.append(Check(name, needs_target=False))
         else:
-            found.append(Check(name, needs_target=name != "model-drift"))
+            found.append(Check(name))
     return found
+
+
+def _model_drifted() -> bool:
+    """Whether the installed model changed an operation since the stored checksums (or they cannot be read)."""
+    try:
+        from conformance.scenario.library import builtin_dir
+
+        stored = drift.load(builtin_dir() / drift.CHECKSUMS_FILE)
+    except ValueError:
+        return True
+    return bool(drift.compare(stored).breaking)
 
 
 def _nothing_to_vary(config: pytest.Config, operations: Sequence[str]) -> frozenset[tuple[str, str]]:
@@ -475,7 +490,7 @@ class FuzzItem(pytest.Item):
                 self.name, [(t, "") for t in excused]
             )
             verdict = ItemVerdict("XFAIL", message, xfail=True)
-        elif tallies and self.check.name != "support" and all(t.outcome == "UNSUPPORTED" for t in tallies):
+        elif tallies and all(t.outcome == "UNSUPPORTED" for t in tallies):
             # Nothing to fuzz: the operation left the fuzz set (the scenarios judge missing operations).
             verdict = ItemVerdict("UNSUPPORTED", "; ".join(t.note for t in tallies if t.note), skipped=True)
         else:
@@ -610,15 +625,6 @@ def _settings(item: FuzzItem, examples: int) -> Any:
     return hypothesis_settings(
         _budget(item), examples=examples, seed=item.config.option.seed, report_dir=session.report_dir
     )
-
-
-def _support(item: FuzzItem, target: RunningTarget) -> list[Tally]:
-    from conformance.fuzz.campaign import unsupported_tally
-
-    campaign = _campaign(item, target)
-    tallies = [Tally("support", op, "PASS", variants=1, passed=1) for op in campaign.operations()]
-    tallies += [unsupported_tally("support", op, why) for op, why in campaign.reported_unsupported().items()]
-    return tallies
 
 
 def _systematic(name: str) -> Callable[[FuzzItem, RunningTarget], list[Tally]]:
@@ -784,7 +790,6 @@ def _drift_finding(op: str, files: list[Path]) -> Finding:
 
 
 _RUNNERS: dict[str, Callable[[FuzzItem, RunningTarget], list[Tally]]] = {
-    "support": _support,
     **{name: _systematic(name) for name in STRATEGIES},
     **{name: _property(name) for name in PROPERTIES},
     "stateful": _stateful,

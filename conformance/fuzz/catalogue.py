@@ -46,20 +46,20 @@ CHECK_ORDER = (
     "enum",
     "optionals",
     "actors",
-    "support",
     "echo",
     "model-drift",
 )
 #: The checks that run one pytest item per operation (``fuzz:<check>:<operation>``): a failure on one operation
 #: hides nothing else, and an expectations entry excuses one operation only. The others are one item each
-#: (``fuzz:support``, ``fuzz:model-drift``, ``fuzz:stateful``), reporting a record per operation where they can.
+#: (``fuzz:stateful``, and ``fuzz:model-drift`` when the model drifted), reporting a record per operation where
+#: they can. Which operations the target implements is no check of its own: a target that answers everything
+#: with one constant would pass it, so each per-operation item says UNSUPPORTED for an operation it lacks.
 PER_OPERATION = frozenset({*STRATEGIES, *PROPERTIES, "schemathesis", "differential"})
 
 #: Where each check is implemented (the location reports give a fuzz row, relative to the project root).
 MODULES = {
     **{name: "conformance/fuzz/systematic.py" for name in STRATEGIES},
     **{name: "conformance/fuzz/properties.py" for name in PROPERTIES},
-    "support": "conformance/fuzz/campaign.py",
     "model-drift": "conformance/fuzz/drift.py",
     "stateful": "conformance/fuzz/machine.py",
     "schemathesis": "conformance/fuzz/schemathesis_run.py",

@@ -8,7 +8,7 @@ from conformance.fuzz import catalogue
 
 
 def test_the_check_order_names_every_check_once() -> None:
-    every = {"support", "model-drift", "stateful", "schemathesis", *catalogue.STRATEGIES, *catalogue.PROPERTIES}
+    every = {"model-drift", "stateful", "schemathesis", *catalogue.STRATEGIES, *catalogue.PROPERTIES}
 
     assert sorted(catalogue.CHECK_ORDER) == sorted(every)
 
@@ -35,7 +35,7 @@ def test_every_check_names_the_module_that_makes_it() -> None:
 
 def test_item_names_are_per_operation_for_the_per_operation_checks() -> None:
     assert {*catalogue.CHECK_ORDER, "differential"} >= catalogue.PER_OPERATION
-    assert {"support", "model-drift", "stateful"}.isdisjoint(catalogue.PER_OPERATION)
+    assert {"model-drift", "stateful"}.isdisjoint(catalogue.PER_OPERATION)
     assert catalogue.item_name("boundary", "CreateCollaboration") == "fuzz:boundary:CreateCollaboration"
     assert catalogue.item_name("stateful") == "fuzz:stateful"
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 from pathlib import Path
@@ -28,15 +29,15 @@ def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
 
 
 def test_fuzz_items_run_beside_the_library_and_report_counts(pytester: pytest.Pytester) -> None:
-    result = run(pytester, "--target=reference", "-m", "fuzz", "-k", "support or drift or fuzz:boundary:")
+    result = run(pytester, "--target=reference", "-m", "fuzz", "-k", "drift or fuzz:boundary:")
     # An operation the strategy has nothing to vary on (GetCollaboration has no bounded member) gets no item.
     varied = [op for op in CORE_OPERATIONS if generate("boundary", op).variants]
     assert "CreateCollaboration" in varied
     assert "GetCollaboration" not in varied
-    result.assert_outcomes(passed=2 + len(varied))
+    result.assert_outcomes(passed=len(varied))  # no drift item: the model matches its checksums
     data = results(pytester.path / "r")
     boundary_items = {f"fuzz:boundary:{op}" for op in varied}
-    assert {s["scenario_id"] for s in data["scenarios"]} == {"fuzz:support", "fuzz:model-drift", *boundary_items}
+    assert {s["scenario_id"] for s in data["scenarios"]} == boundary_items
     boundary = {c["check_id"]: c for c in data["checks"] if c["check_id"].startswith("fuzz:boundary:")}
     assert set(boundary) == boundary_items  # each item's record carries the item's own id
     assert all(boundary[i]["scenario_id"] == i for i in boundary_items)
@@ -50,12 +51,12 @@ def test_fuzz_items_run_beside_the_library_and_report_counts(pytester: pytest.Py
 
 
 def test_fuzz_rows_name_the_module_of_their_check_never_an_absolute_path(pytester: pytest.Pytester) -> None:
-    run(pytester, "--target=reference", "-m", "fuzz", "--fuzz-operation=ListMembers", "-k", "boundary or drift")
+    run(pytester, "--target=reference", "-m", "fuzz", "--fuzz-operation=ListMembers", "-k", "boundary or stateful")
     data = results(pytester.path / "r")
     files = {s["scenario_id"]: s["file"] for s in data["scenarios"]}
     assert files == {
         "fuzz:boundary:ListMembers": "conformance/fuzz/systematic.py",
-        "fuzz:model-drift": "conformance/fuzz/drift.py",
+        "fuzz:stateful": "conformance/fuzz/machine.py",
     }
     assert all(not Path(c["file"]).is_absolute() for c in data["checks"])
     assert "model-checksums" not in json.dumps(data["scenarios"])
@@ -74,8 +75,9 @@ def test_items_are_per_check_and_operation_and_selectable_with_k(pytester: pytes
     listed = collected(pytester, "--target=reference", "-m", "fuzz")
     # the systematic strategies where they have something to vary, the two properties, schemathesis
     systematic = sum(1 for s in STRATEGIES for op in CORE_OPERATIONS if _varies(s, op))
-    assert len(listed) == 3 + systematic + 3 * len(CORE_OPERATIONS)
-    assert {"fuzz:support", "fuzz:model-drift", "fuzz:stateful"} <= set(listed)
+    assert len(listed) == 1 + systematic + 3 * len(CORE_OPERATIONS)
+    assert "fuzz:stateful" in set(listed)
+    assert not {"fuzz:support", "fuzz:model-drift"} & set(listed)  # no check a constant server could pass
     assert "fuzz:boundary:CreateCollaboration" in listed
     assert "fuzz:schemathesis:UpdateCollaborationChangeRequest" in listed
     assert "fuzz:boundary" not in listed  # no item for a whole strategy any more
@@ -132,7 +134,27 @@ def test_the_longest_checks_are_collected_first(pytester: pytest.Pytester) -> No
 
     assert checks[:3] == ["schemathesis", "negative", "stateful"]
     assert names[0] == "fuzz:schemathesis:CreateCollaboration"
-    assert names[-1] == "fuzz:model-drift"
+    assert "fuzz:model-drift" not in names
+
+
+def test_a_drifted_model_gets_a_drift_item_that_names_what_changed(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conformance.fuzz import drift
+
+    real = drift.compare
+
+    def drifted(stored: Any, current: Any = None) -> Any:
+        found = real(stored, current)
+        return dataclasses.replace(found, changed=("CreateCollaboration",))
+
+    monkeypatch.setattr(drift, "compare", drifted)
+    result = pytester.runpytest_inprocess(
+        "--pyargs", "conformance", *PLUGIN, "--report-dir", str(pytester.path / "r"), "-m", "fuzz", "-k", "drift"
+    )
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*fuzz:model-drift*"])
+    assert "CreateCollaboration" in result.stdout.str()
 
 
 def test_a_planted_defect_fails_the_item_with_a_reproducer(pytester: pytest.Pytester) -> None:
