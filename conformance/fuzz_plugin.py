@@ -671,18 +671,27 @@ def _schemathesis(item: FuzzItem, target: RunningTarget) -> list[Tally]:
     operations, unsupported = _scope(item, campaign)
     if not operations:
         return unsupported
-    client = target.client("creator")
-    credentials = client._get_credentials()  # botocore keeps a client's credentials private; this is its accessor
-    extra = {MOTO_ACCOUNT_HEADER: target.account_id("creator")} if target.spec.kind == "moto" else {}
-    return run_schemathesis(
-        campaign,
-        endpoint_url=target.endpoint_url,
-        signing=Signing(credentials, target.spec.region, extra),
-        settings=_settings(item, chosen.schemathesis_examples),
-        seed=item.config.option.seed,
-        shrink_seconds=chosen.shrink_seconds,
-        operations=operations,
-    )
+    from conformance.fuzz.seeds import seed_for
+
+    tallies: list[Tally] = []
+    for operation in operations:
+        # Each operation as its standing caller (CreateMembership is the invitee's): a refusal of valid data then
+        # means something, and an implementation that refuses everything cannot pass.
+        actor = seed_for(operation, campaign.at).actor
+        client = target.client(actor)
+        credentials = client._get_credentials()  # botocore keeps a client's credentials private; its accessor
+        extra = {MOTO_ACCOUNT_HEADER: target.account_id(actor)} if target.spec.kind == "moto" else {}
+        tallies += run_schemathesis(
+            campaign,
+            endpoint_url=target.endpoint_url,
+            signing=Signing(credentials, target.spec.region, extra),
+            settings=_settings(item, chosen.schemathesis_examples),
+            seed=item.config.option.seed,
+            shrink_seconds=chosen.shrink_seconds,
+            actor=actor,
+            operations=[operation],
+        )
+    return tallies
 
 
 def _differential(item: FuzzItem, target: RunningTarget) -> list[Tally]:

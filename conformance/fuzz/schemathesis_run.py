@@ -65,7 +65,7 @@ from conformance.fuzz.plan import NO_BODY, Evidence, Plan, PlanStep, RawText
 from conformance.fuzz.profiles import ShrinkBudgetSpent, ShrinkClock, run_test
 from conformance.fuzz.refs import Ref
 from conformance.fuzz.results import Finding, Tally, outcome_of
-from conformance.fuzz.seeds import ID_REFS, OPAQUE_MEMBERS, account
+from conformance.fuzz.seeds import ID_REFS, OPAQUE_MEMBERS, account, planned_refusal, seed_for
 from conformance.fuzz.sigv4 import SigV4RequestsAuth
 from conformance.model.exchange import read_json
 from conformance.model.openapi import document
@@ -116,6 +116,8 @@ class _Record:
     passed: int = 0
     failed: int = 0
     errors: int = 0
+    succeeded: int = 0
+    """Positive cases the target took, or refused for a reason only a look at the request gives (see _engaged)."""
     failure: tuple[Any, str, int, GenerationMode, Level] | None = None
     """The last failing case, the failure text, the HTTP status it got, its generation mode and evidence level."""
     stopped: bool = False
@@ -169,6 +171,24 @@ def _schema(at: ModelAt, endpoint_url: str) -> Any:
     return schema
 
 
+def _engaged(status: int, body: bytes) -> bool:
+    """Whether an answer to valid data shows the target judged the request: a success, or a semantic refusal.
+
+    Random valid data for a change request mostly breaks rules the model cannot express, and the service refuses
+    it with 400 INVALID_CONFIGURATION or 409 (§3, A10-A12): a correct answer. A constant 403, 404 or bare 400
+    is not one, so a check in which every answer was of that kind is not a PASS.
+    """
+    if 200 <= status < 300 or status == 409:
+        return True
+    if status != 400:
+        return False
+    try:
+        document = read_json(body)
+    except ValueError:
+        return False
+    return isinstance(document, dict) and document.get("reason") == "INVALID_CONFIGURATION"
+
+
 def _limits(target: object) -> Timeouts:
     """The limits of a running target; a stand-in with only ``call`` (a test's) gets the defaults."""
     return target.spec.timeouts if isinstance(target, RunningTarget) else Timeouts()
@@ -189,6 +209,9 @@ def _run_operation(
     api_operation = schema.find_operation_by_id(name)
     fixture = campaign.runner.pool.acquire(fresh=True)  # schemathesis may change it at will
     fixed = _path_ids(name, fixture, campaign.at)
+    # Ids in the body (CreateMembership's collaborationIdentifier) too: a positive case names the fixture's
+    # resources, so a correct target can take it and a refusal of all of them means something.
+    in_body = {k: v for k, v in _path_ids(name, fixture, campaign.at, location=None).items() if k != "accountId"}
     record = _Record()
     for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
         clock = ShrinkClock(shrink_seconds)
@@ -206,6 +229,7 @@ def _run_operation(
             endpoint_url,
             _cleanup(campaign, name, actor),
             partial(failure_level, name, mode=mode, at=campaign.at),
+            in_body if mode is GenerationMode.POSITIVE else {},
         )
         stopped = run_test(check, seed=seed, clock=clock, failure=AssertionError)
         if stopped:
@@ -215,11 +239,20 @@ def _run_operation(
     findings: tuple[Finding, ...] = ()
     if record.failure is not None:
         findings = (_finding(campaign, name, fixture, actor, *record.failure),)
-    outcome = outcome_of(1 if findings else 0, record.errors + (1 if record.stopped else 0), record.ran)
+    # Valid data that never once succeeded shows nothing works (an always-403 server refuses it all, and
+    # schemathesis' own checks take any declared refusal): not a PASS, where the plan expects success for this
+    # caller (planned_refusal of the operation's baseline: on a core operation, by its standing caller; elsewhere
+    # the cases name resources that do not exist, and CreateMembership is the invitee's, not the creator's).
+    baseline = seed_for(name, campaign.at)
+    expects_success = planned_refusal(name, actor, baseline.required.params, campaign.at) is None
+    succeeded = record.succeeded if expects_success else None
+    errors = record.errors + (1 if record.stopped else 0)
+    outcome = outcome_of(1 if findings else 0, errors, record.ran, succeeded=succeeded)
     return Tally(
         NAME,
         name,
         outcome,
+        succeeded=succeeded,
         variants=record.ran,
         passed=record.passed,
         failed=record.failed,
@@ -240,6 +273,7 @@ def _case_test(
     endpoint_url: str,
     cleanup: Callable[[Any], None],
     level: Callable[[Any, BaseException], Level] = lambda case, exc: "model",
+    pinned: Mapping[str, str] | None = None,
 ) -> Any:
     """The Hypothesis test of one operation and generation mode; ``cleanup`` sees every response.
 
@@ -251,6 +285,8 @@ def _case_test(
     def check(case: Any) -> None:
         clock.check()
         record.ran += 1
+        if pinned and isinstance(case.body, dict):
+            case.body.update({wire: value for wire, value in pinned.items() if wire in case.body})
         try:
             response = case.call(base_url=endpoint_url, session=session)
         except requests.RequestException as exc:
@@ -258,6 +294,8 @@ def _case_test(
             record.notes.append(f"transport: {type(exc).__name__}")
             raise AssertionError(str(exc)) from None
         cleanup(response)
+        if mode is GenerationMode.POSITIVE and _engaged(int(response.status_code), response.content):
+            record.succeeded += 1
         transport = {"base_url": endpoint_url, "session": session}
         try:
             case.validate_response(response, checks=list(CHECKS), transport_kwargs=transport)
@@ -338,14 +376,16 @@ def _members_by_wire(shape: Shape | None) -> dict[tuple[str | None, str], str]:
     return {(m.serialization.get("location"), m.serialization.get("name", n)): n for n, m in members}
 
 
-def _path_ids(name: str, fixture: Fixture, at: ModelAt = LATEST_MODEL) -> dict[str, str]:
-    """Path parameters that name the fixture's resources (wire name → id)."""
+def _path_ids(
+    name: str, fixture: Fixture, at: ModelAt = LATEST_MODEL, *, location: str | None = "uri"
+) -> dict[str, str]:
+    """Path parameters (or, with ``location=None``, body members) that name the fixture's resources (wire → id)."""
     shape = at.operation(name).input_shape
     fixed: dict[str, str] = {}
     if shape is None:
         return fixed
     for member_name, member in shape.members.items():
-        if member.serialization.get("location") != "uri":
+        if member.serialization.get("location") != location:
             continue
         wire = member.serialization.get("name", member_name)
         ref = ID_REFS.get(member_name) or (account("member2") if member_name == "accountId" else None)

@@ -1,10 +1,11 @@
-"""A server that does nothing earns no PASS: the whole scenario library against six constant loopback servers.
+"""A server that does nothing earns no PASS: the whole default run against six constant loopback servers.
 
 Each server gives every request the same answer: always 403 AccessDenied, always 400 ValidationException,
 always 404 ResourceNotFoundException (with the members its shape requires), always 500, always 200 ``{}``, or
-the request's own body back with 200. A scenario that passes against one of them would pass against an
-implementation that does nothing, so zero scenarios may PASS against each. (The fuzz checks are judged
-elsewhere; here ``-m "not fuzz"``.)
+the request's own body back with 200. A scenario or fuzz check that passes against one of them would pass
+against an implementation that does nothing, so zero items may PASS against each: the scenario library and the
+quick fuzz checks, through the pytest plugin as a user runs them (each fuzz check within a 5 s budget; the fuzz
+layer's own functions are held to the same rule in tests/fuzz/test_null_servers.py).
 """
 
 from __future__ import annotations
@@ -55,15 +56,20 @@ def null_server(request: pytest.FixtureRequest) -> Iterator[MisbehavingServer]:
 
 
 @pytest.mark.slow
-def test_no_scenario_passes_against_a_server_that_does_nothing(
+@pytest.mark.timeout(600)
+def test_nothing_passes_against_a_server_that_does_nothing(
     pytester: pytest.Pytester, null_server: MisbehavingServer
 ) -> None:
-    result = pytester.runpytest_inprocess(
-        str(builtin_dir()), f"--target={null_server.url}", "-m", "not fuzz", "--report-dir", "reports", "-q"
+    # A subprocess: in-process runs share the fuzz layer's module-level caches with the runs before them.
+    result = pytester.runpytest_subprocess(
+        str(builtin_dir()), f"--target={null_server.url}", "--fuzz-check-budget=5", "--report-dir", "reports", "-q"
     )
     assert result.ret == pytest.ExitCode.TESTS_FAILED, result.stdout.str()[-3000:]
-    scenarios = read_results(pytester.path / "reports")["scenarios"]
+    items = read_results(pytester.path / "reports")["scenarios"]
+    scenarios = [s for s in items if not s["scenario_id"].startswith("fuzz:")]
+    fuzz = [s for s in items if s["scenario_id"].startswith("fuzz:")]
     assert len(scenarios) == len(list(builtin_dir().glob("*.yaml")))
-    passed = sorted(s["scenario_id"] for s in scenarios if s["outcome"] not in {"FAIL", "ERROR", "UNSUPPORTED"})
-    assert passed == [], f"these scenarios pass against a {null_server.mode} server that does nothing: {passed}"
-    assert len(null_server.requests) >= len(scenarios)  # every scenario reached the server
+    assert len(fuzz) > 50  # the quick fuzz checks ran too
+    passed = sorted(s["scenario_id"] for s in items if s["outcome"] not in {"FAIL", "ERROR", "UNSUPPORTED"})
+    assert passed == [], f"these pass against a {null_server.mode} server that does nothing: {passed}"
+    assert len(null_server.requests) >= len(items)  # every item reached the server
