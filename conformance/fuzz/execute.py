@@ -23,6 +23,7 @@ from conformance.fuzz.readback import Read, round_trip, unchanged, witness_reads
 from conformance.fuzz.refs import UnboundRef, refs_in, resolve
 from conformance.fuzz.results import SKIPPED
 from conformance.fuzz.seeds import OPAQUE_MEMBERS, seed_for
+from conformance.model import account_lists
 from conformance.model.common_errors import is_known_error
 from conformance.model.exchange import CallResult, read_json
 from conformance.model.releases import LATEST_MODEL, ModelAt
@@ -239,11 +240,11 @@ class _Session:
             if not token:
                 break
             params = {**params, "nextToken": token}
-        if step.operation in ACCOUNT_WIDE:
+        if step.operation in account_lists.ACCOUNT_WIDE:
             # Other tests (another xdist worker, a scenario) add and remove their own resources meanwhile: judge
             # only the items this check made or was lent.
             ours = self._ours()
-            merged = [item for item in merged if _item_ids(item) & ours]
+            merged = [item for item in merged if account_lists.item_ids(item) & ours]
         return {read.paged: merged}
 
     def _ours(self) -> set[str]:
@@ -255,7 +256,7 @@ class _Session:
             if isinstance(answer, Mapping):
                 for value in answer.values():
                     if isinstance(value, Mapping):
-                        ours |= _item_ids(value)
+                        ours |= account_lists.item_ids(value)
         return ours
 
     def _concerns_us(self, operation_name: str, problem: Problem, answer: Any) -> bool:
@@ -264,16 +265,9 @@ class _Session:
         An account-wide list holds other tests' resources too; what is wrong with one of those (a name a
         scenario stored) is not this check's failure. Problems of the answer as a whole, and of our items, are.
         """
-        judged = operation_name in ACCOUNT_WIDE and problem.kind in ("shape", "wire")
-        found = _LIST_ITEM.match(problem.path) if judged else None
-        if found is None or not isinstance(answer, Mapping):
+        if problem.kind not in ("shape", "wire"):
             return True
-        items = answer.get(found.group(1))
-        index = int(found.group(2))
-        if not isinstance(items, list) or index >= len(items) or not isinstance(items[index], Mapping):
-            return True
-        ids = _item_ids(items[index])
-        return not ids or bool(ids & self._ours())
+        return account_lists.concerns(operation_name, problem.path, answer, self._ours())
 
     def _witness(self, read: Read) -> Any:
         """The state before a call: the last witness read of the same thing when nothing has changed since."""
@@ -351,19 +345,6 @@ class _Session:
         description = "\n".join(str(p) for p in problems)
         evidence = steps[renumber[at]].evidence or Evidence("model", "MODEL")
         return Plan(title, description, steps, evidence)
-
-
-#: Reads that list every resource of the caller's account, not one collaboration's: other tests' items show there.
-ACCOUNT_WIDE = frozenset({"ListCollaborations", "ListMemberships"})
-_ID_MEMBERS = ("id", "collaborationId", "membershipId")
-_LIST_ITEM = re.compile(r"^(\w+)\[(\d+)\]")
-
-
-def _item_ids(item: Any) -> set[str]:
-    """The ids a list item (or a written object) names: its own, its collaboration's and its membership's."""
-    if not isinstance(item, Mapping):
-        return set()
-    return {value for key in _ID_MEMBERS if isinstance(value := item.get(key), str)}
 
 
 def _fixture_refs(step: PlanStep) -> bool:

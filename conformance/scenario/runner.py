@@ -25,13 +25,14 @@ from typing import Any, Literal, Protocol
 
 import jmespath
 
+from conformance.model import account_lists
 from conformance.model.exchange import CallResult, Exchange, TooDeepJson, UnreadableJson, read_json
 from conformance.model.service import OperationInfo, Paging, operation, paging
 from conformance.model.shapecheck import check_output
 from conformance.model.violations import Violation, ViolationKind
 from conformance.model.wire import check_wire, unsupported_reason
 from conformance.scenario.format import MODEL_EVIDENCE, Alternative, Evidence, EvidenceLevel, Scenario, Step
-from conformance.scenario.matchers import match
+from conformance.scenario.matchers import Matcher, match
 from conformance.scenario.outcomes import Outcome
 from conformance.scenario.templating import Render, TemplateError, compile_string, compile_tree
 
@@ -160,10 +161,13 @@ def run_scenario(
     values: list[Any] = []
     context: dict[str, Any] = {"run_id": run_id, "accounts": accounts, "scenario_id": scenario.id, "steps": values}
     results: list[StepResult] = []
+    seen: set[str] = set()  # the strings of the answers that name this scenario's own resources
     for step, plan in zip(scenario.steps, _plan(scenario), strict=True):
-        result, stop = _run_step(step, plan, caller, context, model_checks)
+        result, stop = _run_step(step, plan, caller, context, model_checks, seen)
         results.append(result)
         values.append(result.response)
+        if step.operation not in account_lists.ACCOUNT_WIDE:
+            seen |= _strings(result.response)
         if stop:
             break
     return ScenarioResult(scenario, tuple(results), time.perf_counter() - started)
@@ -232,7 +236,7 @@ class _Answer:
 
 
 def _run_step(
-    step: Step, plan: _StepPlan, caller: Caller, context: dict[str, Any], model_checks: bool
+    step: Step, plan: _StepPlan, caller: Caller, context: dict[str, Any], model_checks: bool, seen: set[str]
 ) -> tuple[StepResult, bool]:
     started = time.perf_counter()
     evidence = step.evidence
@@ -277,9 +281,14 @@ def _run_step(
         outcome = Outcome.UNSUPPORTED if answer.kind == "unsupported" else Outcome.ERROR
         return finish(outcome, [answer], call=result), True
 
-    page_failures = _model_failures(step, result, answer) if model_checks else []
+    # An account-wide list shows other tests' resources too: its items are judged only where the scenario knows them.
+    # (and the items it names in this step's request and expectations: `!contains [{id: ...}]`).
+    known = None
+    if step.operation in account_lists.ACCOUNT_WIDE:
+        known = _known_ids(context, seen) | _strings([params, expected, accepted])
+    page_failures = _model_failures(step, result, answer, known) if model_checks else []
     if plan.paging is not None and answer.success:
-        answer, more = _later_pages(step, plan, plan.paging, caller, params, answer, pages, model_checks)
+        answer, more = _later_pages(step, plan, plan.paging, caller, params, answer, pages, model_checks, known)
         page_failures += more
         if isinstance(answer, Failure):
             outcome = Outcome.UNSUPPORTED if answer.kind == "unsupported" else Outcome.ERROR
@@ -343,6 +352,7 @@ def _later_pages(
     first: _Answer,
     pages: list[CallResult],
     model_checks: bool,
+    known: frozenset[str] | None = None,
 ) -> tuple[_Answer | Failure, list[Failure]]:
     """Follow ``nextToken`` from the first page; appends each call to ``pages``.
 
@@ -379,7 +389,8 @@ def _later_pages(
             return replace(answer, message=f"page {number}: {answer.message}"), failures
         if model_checks:
             failures += [
-                replace(f, message=f"page {number}: {f.message}") for f in _model_failures(step, result, answer)
+                replace(f, message=f"page {number}: {f.message}")
+                for f in _model_failures(step, result, answer, known)
             ]
         if not answer.success:
             return answer, failures
@@ -507,7 +518,43 @@ def _mismatches(step: Step, alternative: Alternative, expected: Any, actual: Any
 _WIRE_SOURCES = {ViolationKind.ERROR_TYPE: "SMITHY", ViolationKind.BODY: "SMITHY", ViolationKind.TIMESTAMP: "SMITHY"}
 
 
-def _model_failures(step: Step, result: CallResult, answer: _Answer) -> list[Failure]:
+def _known_ids(context: Mapping[str, Any], seen: set[str]) -> frozenset[str]:
+    """The ids a scenario knows: every string its saved values and its non-list answers (``seen``) hold.
+
+    An earlier account-wide list's answer is left out: it holds other tests' resources too.
+    """
+    saved = [value for key, value in context.items() if key not in ("accounts", "run_id", "scenario_id", "steps")]
+    return frozenset(seen | _strings(saved))
+
+
+def _strings(value: Any) -> set[str]:
+    found: set[str] = set()
+    stack: list[Any] = [value]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            found.add(value)
+        elif isinstance(value, Mapping):
+            stack.extend(value.values())
+        elif isinstance(value, list | tuple):
+            stack.extend(value)
+        elif isinstance(value, Matcher):
+            stack.append(value.arg)
+    return found
+
+
+def _model_failures(
+    step: Step, result: CallResult, answer: _Answer, known: frozenset[str] | None = None
+) -> list[Failure]:
+    """The wire and shape findings of a step's answer (of an account-wide list: only on the items in ``known``)."""
+    failures = _all_model_failures(step, result, answer)
+    if known is None:
+        return failures
+    document = answer.document if answer.document is not None else answer.value
+    return [f for f in failures if account_lists.concerns(step.operation, f.path or "", document, set(known))]
+
+
+def _all_model_failures(step: Step, result: CallResult, answer: _Answer) -> list[Failure]:
     exchange = result.exchange
     failures: list[Failure] = []
     seen: set[tuple[str, str, str]] = set()

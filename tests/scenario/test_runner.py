@@ -523,3 +523,34 @@ def test_format_failure_shows_the_error_response_body(tmp_path: Path) -> None:
     assert 'response: HTTP 400 ValidationException {"message": "bad", "reason": "FIELD_VALIDATION_FAILED"}' in text
     assert json.loads(text.split("params: ", 1)[1].splitlines()[0])["name"] == "cr-run1"
     assert len(text.splitlines()) < 12
+
+
+def _summary(**overrides: object) -> dict[str, object]:
+    item = {k: v for k, v in collaboration().items() if k in ("id", "arn", "name", "creatorAccountId")}
+    item.update({"creatorDisplayName": "creator", "createTime": 1.7e9, "updateTime": 1.7e9, "memberStatus": "ACTIVE"})
+    item.update(overrides)
+    return item
+
+
+def test_an_account_wide_list_is_judged_only_on_the_items_the_scenario_knows(tmp_path: Path) -> None:
+    """Another test's collaboration with a broken name, in the creator's list, is not this scenario's failure."""
+    s = scenario(tmp_path, CREATE + "  - as: creator\n    call: ListCollaborations\n")
+    foreign = _summary(id="00000000-0000-4000-8000-00000000beef", name="x" * 101)
+    listed = {"collaborationList": [_summary(), foreign]}
+    result = run(
+        s,
+        ScriptedCaller(
+            [success("CreateCollaboration", {"collaboration": collaboration()}), success("ListCollaborations", listed)]
+        ),
+    )
+    assert result.outcome is Outcome.PASS, [f.message for step in result.steps for f in step.failures]
+    # The same fault on the scenario's own collaboration is its failure.
+    ours = {"collaborationList": [_summary(name="x" * 101), foreign]}
+    result = run(
+        s,
+        ScriptedCaller(
+            [success("CreateCollaboration", {"collaboration": collaboration()}), success("ListCollaborations", ours)]
+        ),
+    )
+    assert result.outcome is Outcome.FAIL
+    assert {f.path for f in result.steps[1].failures} == {"collaborationList[0].name"}
