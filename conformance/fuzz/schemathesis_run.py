@@ -38,6 +38,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, partial
+from types import MappingProxyType
 from typing import Any
 
 import requests
@@ -67,7 +68,7 @@ from conformance.fuzz.refs import Ref
 from conformance.fuzz.results import Finding, Tally, outcome_of
 from conformance.fuzz.seeds import ID_REFS, OPAQUE_MEMBERS, account, planned_refusal, seed_for
 from conformance.fuzz.sigv4 import SigV4RequestsAuth
-from conformance.model.exchange import read_json
+from conformance.model.exchange import Exchange, read_json
 from conformance.model.openapi import document
 from conformance.model.redaction import redact_text
 from conformance.model.releases import LATEST_MODEL, ModelAt
@@ -118,8 +119,9 @@ class _Record:
     errors: int = 0
     succeeded: int = 0
     """Positive cases the target took, or refused for a reason only a look at the request gives (see _engaged)."""
-    failure: tuple[Any, str, int, GenerationMode, Level] | None = None
-    """The last failing case, the failure text, the HTTP status it got, its generation mode and evidence level."""
+    failure: tuple[Any, str, int, GenerationMode, Level, Any] | None = None
+    """The last failing case, the failure text, the HTTP status it got, its generation mode and evidence level,
+    and the ``requests`` response (so the report shows the request and the answer, like any other finding)."""
     stopped: bool = False
     notes: list[str] = field(default_factory=list)
 
@@ -310,7 +312,7 @@ def _case_test(
                 return
             record.failed += 1
             clock.failed()
-            record.failure = (case, str(exc), int(response.status_code), mode, rated)
+            record.failure = (case, str(exc), int(response.status_code), mode, rated, response)
             raise AssertionError(str(exc)) from None
         record.passed += 1
 
@@ -404,11 +406,16 @@ def _finding(
     status: int,
     mode: GenerationMode,
     level: Level = "model",
+    response: Any = None,
 ) -> Finding:
     step = _case_step(name, actor, case, mode, fixture, status, campaign.at, level)
+    exchange = _exchange(name, response)
     setup = [PlanStep(s.name, s.actor, s.operation, dict(s.params), save=dict(s.save)) for s in fixture.steps]
     first_line = message.strip().splitlines()[0] if message.strip() else "a check failed"
-    problem = Problem("schemathesis", message.strip()[:2000], level, _SOURCES[level])
+    # schemathesis' own text repeats the request, the response and a curl command, which the record holds
+    # already (exchange, reproducer): keep its account of what failed, not a wall of text.
+    summary = "\n".join(message.strip().splitlines()[:8])[:1200]
+    problem = Problem("schemathesis", summary, level, _SOURCES[level])
     plan = Plan(f"schemathesis {mode.value} {name}: {first_line}", message.strip()[:2000], (*setup, step))
     path = curl = None
     if campaign.reproducers is not None:
@@ -431,7 +438,33 @@ def _finding(
                 encoding="utf-8",
             )
             curl = str(curl_path)
-    return Finding(label=f"{mode.value} case", problems=(problem,), actor=actor, reproducer=path, curl=curl)
+    return Finding(
+        label=f"{mode.value} case",
+        problems=(problem,),
+        actor=actor,
+        params=case_params(name, case, campaign.at),
+        exchange=exchange,
+        reproducer=path,
+        curl=curl,
+    )
+
+
+def _exchange(name: str, response: Any) -> Exchange | None:
+    """The raw request and answer of a schemathesis case, as the report shows every finding's."""
+    if response is None:
+        return None
+    request = getattr(response, "request", None)
+    body = getattr(request, "body", None) or b""
+    return Exchange(
+        name,
+        str(getattr(request, "method", "") or ""),
+        str(getattr(request, "url", "") or ""),
+        MappingProxyType({k: str(v) for k, v in (getattr(request, "headers", None) or {}).items()}),
+        body.encode("utf-8") if isinstance(body, str) else bytes(body),
+        int(response.status_code),
+        MappingProxyType({k.lower(): str(v) for k, v in response.headers.items()}),
+        bytes(response.content or b""),
+    )
 
 
 _SOURCES: dict[Level, str] = {"model": "MODEL", "documented": "MODEL", "inferred": "SMITHY-C, A14"}

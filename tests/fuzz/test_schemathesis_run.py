@@ -44,6 +44,14 @@ def test_schemathesis_finds_accepted_negative_data(broken, tmp_path: Path) -> No
     assert tally.findings
     assert tally.findings[0].reproducer is not None
     assert Path(tally.findings[0].reproducer).exists()
+    # The finding holds the raw exchange, as every other does: the report shows the request and the answer.
+    exchange = tally.findings[0].exchange
+    assert exchange is not None
+    assert exchange.status == 200
+    assert exchange.method == "GET"
+    assert "/memberships" in exchange.url
+    assert exchange.response_body.startswith(b"{")
+    assert len(tally.findings[0].problems[0].message.splitlines()) <= 8
 
 
 def test_the_check_set_leaves_out_the_checks_aws_services_do_not_meet() -> None:
