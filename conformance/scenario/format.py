@@ -7,84 +7,15 @@ not rendered and matchers (``!uuid``) are :class:`~conformance.scenario.matchers
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from conformance.model.vocabulary import MODEL_EVIDENCE, Evidence, EvidenceLevel
 
-class EvidenceLevel(enum.StrEnum):
-    """How firmly an expectation rests on AWS's own word; ordered ``inferred < documented < model``.
-
-    The comparison operators are defined here because a ``StrEnum`` would otherwise compare its values as
-    text, which orders ``documented < inferred < model``.
-    """
-
-    INFERRED = "inferred"
-    """A reading of what the documents leave open (the ambiguities A1..A18 of docs/behaviour.md and its other
-    readings)."""
-    DOCUMENTED = "documented"
-    """Stated in AWS documentation (user guide, API reference, SDK docs)."""
-    MODEL = "model"
-    """Follows from the botocore service model (shapes, statuses, error bindings)."""
-
-    @property
-    def rank(self) -> int:
-        return _RANK[self]
-
-    # A plain string is read as a level, so ``level >= "documented"`` means what it says; Python calls these
-    # methods first even for ``"model" > level``, because EvidenceLevel is a subclass of str.
-    def __lt__(self, other: object) -> bool:
-        level = _as_level(other)
-        return NotImplemented if level is None else self.rank < level.rank
-
-    def __le__(self, other: object) -> bool:
-        level = _as_level(other)
-        return NotImplemented if level is None else self.rank <= level.rank
-
-    def __gt__(self, other: object) -> bool:
-        level = _as_level(other)
-        return NotImplemented if level is None else self.rank > level.rank
-
-    def __ge__(self, other: object) -> bool:
-        level = _as_level(other)
-        return NotImplemented if level is None else self.rank >= level.rank
-
-
-def _as_level(value: object) -> EvidenceLevel | None:
-    if isinstance(value, EvidenceLevel):
-        return value
-    if isinstance(value, str):
-        try:
-            return EvidenceLevel(value)
-        except ValueError:
-            raise TypeError(f"cannot compare an evidence level with {value!r}") from None
-    return None
-
-
-_RANK = {EvidenceLevel.INFERRED: 0, EvidenceLevel.DOCUMENTED: 1, EvidenceLevel.MODEL: 2}
-
-
-@dataclass(frozen=True, slots=True)
-class Evidence:
-    """What an expectation rests on: its level and the key(s) of ``docs/behaviour.md``, e.g. ``inferred`` / ``A4``."""
-
-    level: EvidenceLevel
-    source: str
-    """One or more keys of the behaviour reference separated by commas (``"UG-CR, A5"``)."""
-
-    @property
-    def keys(self) -> tuple[str, ...]:
-        return tuple(part.strip() for part in self.source.split(",") if part.strip())
-
-    def __str__(self) -> str:
-        return f"{self.level}: {self.source}"
-
-
-#: Evidence of the automatic checks that every step gets from the service model.
-MODEL_EVIDENCE = Evidence(EvidenceLevel.MODEL, "MODEL")
+__all__ = ["MODEL_EVIDENCE", "Alternative", "Evidence", "EvidenceLevel", "Scenario", "Step"]
 
 
 def _line_of(lines: Mapping[str, int], path: str, default: int) -> int:
