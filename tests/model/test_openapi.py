@@ -7,7 +7,8 @@ import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
-from conformance.model.openapi import OPENAPI_VERSION, REQUEST_SUFFIX, document, dumps, pattern_for_json_schema
+from conformance.model.json_schema_patterns import pattern_for_json_schema
+from conformance.model.openapi import OPENAPI_VERSION, REQUEST_SUFFIX, document, dumps
 from conformance.model.patterns import compile_pattern
 from conformance.model.releases import CHANGE_REQUESTS, ModelAt
 from conformance.model.service import operation_names, service_model

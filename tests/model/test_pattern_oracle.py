@@ -24,7 +24,7 @@ import pytest
 from botocore.model import Shape
 
 from conformance.fuzz.values import sample_string
-from conformance.model.openapi import pattern_for_json_schema
+from conformance.model.json_schema_patterns import pattern_for_json_schema
 from conformance.model.patterns import compile_pattern
 from conformance.model.service import operation, operation_names
 from tests.model import ecmascript
@@ -204,7 +204,8 @@ def test_the_openapi_patterns_read_the_same_in_ecmascript(oracle: EcmaScriptOrac
     """The OpenAPI document's patterns (JSON Schema: ECMA-262, unanchored ``test``) keep both readings in Node.
 
     Strings with a lone surrogate are left out: no UTF-8 body carries one, and the document's negated
-    "XML character" classes do not list them (see :func:`~conformance.model.openapi.pattern_for_json_schema`).
+    "XML character" classes do not list them (see
+    :func:`~conformance.model.json_schema_patterns.pattern_for_json_schema`).
     """
     questions: list[tuple[str, str]] = []
     expected: list[bool] = []
