@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Literal
 
-Evidence = Literal["model", "inferred"]
+from conformance.model.vocabulary import EvidenceLevel
 
 
 class ViolationKind(enum.StrEnum):
@@ -42,7 +41,7 @@ class Violation:
     kind: ViolationKind
     message: str
     """What was expected and what was found, for a human."""
-    evidence: Evidence = "model"
+    evidence: EvidenceLevel = EvidenceLevel.MODEL
     """``model`` when the model says so outright; ``inferred`` when it rests on a reading of the model (an
     unanchored pattern read as a full match, a member name botocore forgives)."""
 
