@@ -8,7 +8,7 @@ import pytest
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
-from conformance.scenario import loader
+from conformance.scenario import yaml_doc
 from conformance.scenario.library import builtin_dir
 from conformance.scenario.loader import load_scenarios
 from conformance.scenario.yaml_events import LibyamlRefused, available, events_parser, suits_libyaml
@@ -45,7 +45,7 @@ def differences(pure: Any, fast: Any, path: str = "$") -> list[str]:
             for index, (left, right) in enumerate(zip(pure, fast, strict=True)):
                 found += differences(left, right, f"{path}[{index}]")
         return found
-    if isinstance(pure, loader._Tagged):
+    if isinstance(pure, yaml_doc.Tagged):
         if (pure.tag, pure.line) != (fast.tag, fast.line):
             return [f"{path}: !{pure.tag} line {pure.line} / !{fast.tag} line {fast.line}"]
         return differences(pure.value, fast.value, f"{path}!{pure.tag}")
@@ -57,7 +57,7 @@ def differences(pure: Any, fast: Any, path: str = "$") -> list[str]:
 def both(text: str) -> tuple[Any, Any]:
     parser = events_parser(text)
     assert parser is not None
-    return loader._load_yaml(text, None), loader._load_yaml(text, parser)
+    return yaml_doc.load_yaml(text, None), yaml_doc.load_yaml(text, parser)
 
 
 @needs_libyaml
@@ -120,7 +120,7 @@ def test_text_libyaml_refuses_is_left_to_ruamel() -> None:
 def test_errors_are_ruamels_own(text: str) -> None:
     def error(fast: bool) -> str:
         with pytest.raises(YAMLError) as caught:
-            loader._parse_yaml(text, fast=fast)
+            yaml_doc.parse_yaml(text, fast=fast)
         return f"{type(caught.value).__name__}: {caught.value}"
 
     assert error(True) == error(False)
@@ -141,7 +141,7 @@ def test_a_file_with_problems_is_reported_as_the_pure_parser_reads_it(
     path = tmp_path / "broken.yaml"
     path.write_text(text, encoding="utf-8")
     _, errors = load_scenarios([path])
-    monkeypatch.setattr(loader, "events_parser", lambda text: None)
+    monkeypatch.setattr(yaml_doc, "events_parser", lambda text: None)
     _, pure_errors = load_scenarios([path])
     assert errors
     assert [str(e) for e in errors] == [str(e) for e in pure_errors]
