@@ -1,9 +1,11 @@
 """The defect seam: named, documented ways to break the reference emulator on purpose.
 
 The suite's self-tests switch these on to prove that scenarios and fuzzers catch real bugs. Each defect is
-checked with :meth:`Defects.active` at the one spot it affects, so grepping for its name finds its whole
-effect. Switching is one attribute assignment (atomic under the GIL), so a running server can be changed
-between requests without a lock.
+checked with :meth:`Defects.active` at the one spot it affects, at the edges of the emulator: around a handler,
+in a view or in one decision of the change-request state machine (:mod:`.defective`), in input validation
+(:mod:`.validation`) or in error rendering (:mod:`.emulator`), so grepping for its name finds its whole effect
+and the domain code names none. Switching is one attribute assignment (atomic under the GIL), so a running
+server can be changed between requests without a lock.
 """
 
 from __future__ import annotations

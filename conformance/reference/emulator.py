@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from conformance.model.service import operation
 from conformance.reference.config import EmulatorConfig
+from conformance.reference.defective import DefectiveChangeRequests, DefectiveViews, with_defects
 from conformance.reference.defects import Defects
 from conformance.reference.era import Era
 from conformance.reference.errors import ApiError, access_denied, internal, serialization, undecodable
@@ -26,7 +27,6 @@ from conformance.reference.protocol import Response, decode_body, failure, succe
 from conformance.reference.routing import Router, build_params
 from conformance.reference.store import Store
 from conformance.reference.validation import Validator
-from conformance.reference.views import Views
 
 
 class Emulator:
@@ -36,7 +36,11 @@ class Emulator:
         self.config = config if config is not None else EmulatorConfig()
         self.defects = Defects(self.config.defects)
         self.store = Store(self.config.region)
-        self._views = Views(self.defects)
+        # The defect seam wraps the handlers, views and change-request rules once; with no defect on they act as
+        # the plain ones (each defect is read per request, so set_defects works on a running server).
+        self._views = DefectiveViews(self.defects)
+        self._changes = DefectiveChangeRequests(self.defects)
+        self._handlers = with_defects(HANDLERS, self.defects)
         self._pager = Pager()
         self._era = Era(self.config.api_version, HANDLERS)
         absent = {
@@ -83,21 +87,19 @@ class Emulator:
         era = self._era
         refused_then = era.adapt_input(name, params) if era.active else ()
         self._validator.validate(name, params, self.defects.skipped_kinds, refused_then)
-        if self.defects.active("server-error-on-tab") and "\t" in str(params.get("name", "")):
-            raise RuntimeError("defect server-error-on-tab")
         call = Call(
             caller,
             params,
             self.store,
             self._views,
-            self.defects,
+            self._changes,
             self._pager,
             self._descending,
             era,
             self._deny_unknown,
         )
         with self.store.lock:
-            reply = HANDLERS[name](call)
+            reply = self._handlers[name](call)
         if era.active and reply.body is not None:
             era.adapt_output(name, reply.body)  # a rendered body is the caller's own copy
         return success(reply.status or self._success_status[name], reply.body, request_id)

@@ -6,10 +6,8 @@ Optional members are left out when unset rather than sent as null (restJson1 omi
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
-from conformance.reference.defects import Defects
 from conformance.reference.store import (
     ChangeRequestRecord,
     CollaborationRecord,
@@ -20,17 +18,12 @@ from conformance.reference.store import (
 
 
 class Views:
-    """Output renderers bound to the active defects (for the timestamp and updateTime defects)."""
+    """Output renderers (the defect seam, :mod:`.defective`, overrides :meth:`stamp` and :meth:`change_request`)."""
 
-    __slots__ = ("_defects",)
-
-    def __init__(self, defects: Defects) -> None:
-        self._defects = defects
+    __slots__ = ()
 
     def stamp(self, value: float) -> float | str:
         """A timestamp as restJson1 sends it by default: epoch seconds as a JSON number."""
-        if self._defects.active("iso-timestamps"):
-            return datetime.datetime.fromtimestamp(value, datetime.UTC).isoformat()
         return value
 
     def collaboration(self, collab: CollaborationRecord, caller: str) -> JsonObject:
@@ -127,8 +120,6 @@ class Views:
             "isAutoApproved": request.is_auto_approved,
             "changes": copy_json(request.changes),
         }
-        if self._defects.active("drop-update-time"):
-            del out["updateTime"]
         if request.approvals:
             out["approvals"] = {account: {"status": vote} for account, vote in request.approvals.items()}
         return out

@@ -5,12 +5,14 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
 
+import conformance.reference
 from conformance.model.exchange import Exchange, Recorder
 from conformance.reference import DEFECTS, EmulatorConfig, ReferenceServer
 from conformance.reference.defects import Defects
@@ -251,3 +253,18 @@ def test_every_defect_is_described() -> None:
     for name, description in DEFECTS.items():
         assert description.strip(), name
         assert "\n" not in description, name
+
+
+#: The emulator's edges, where defects may act: the seam itself, input validation and error rendering.
+_EDGES = frozenset({"defects.py", "defective.py", "validation.py", "emulator.py"})
+
+
+def test_defects_act_at_the_edges_not_in_the_domain_code() -> None:
+    # Handlers, views and the change-request state machine stay plain; the seam wraps them (defective.py).
+    package = Path(conformance.reference.__file__).parent
+    for module in sorted(package.glob("*.py")):
+        if module.name in _EDGES:
+            continue
+        text = module.read_text(encoding="utf-8")
+        named = sorted(name for name in DEFECTS if f'"{name}"' in text)
+        assert not named, f"{module.name} checks defect(s) {', '.join(named)}; wrap it in defective.py instead"
