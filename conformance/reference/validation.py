@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from conformance.model.releases import ModelAt
 from conformance.model.shapecheck import check_input
 from conformance.model.violations import Violation, ViolationKind
+from conformance.model.vocabulary import EvidenceLevel
 from conformance.reference.config import EmulatorConfig
 from conformance.reference.errors import ApiError, field_validation, serialization
 
@@ -56,7 +57,7 @@ class Validator:
             # The skip-*-check defects: each drops one kind of violation (defects.SKIPPED_KINDS).
             found = [v for v in found if v.kind not in skipped]
         if not self._anchored:
-            found = [v for v in found if not (v.kind is ViolationKind.PATTERN and v.evidence == "inferred")]
+            found = [v for v in found if not (v.kind is ViolationKind.PATTERN and v.evidence is EvidenceLevel.INFERRED)]
         if self._type_errors_undecodable:
             wrong = [v for v in found if v.kind is ViolationKind.WRONG_TYPE]
             if wrong:
