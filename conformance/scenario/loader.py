@@ -44,9 +44,11 @@ from conformance.model.service import (
     service_model,
 )
 from conformance.scenario.format import Alternative, Evidence, EvidenceLevel, Scenario, Step
-from conformance.scenario.matchers import MATCHERS, AbsentMatcher, MatcherArgError, join_path
+from conformance.scenario.matcher_tags import MATCHERS
+from conformance.scenario.matchers import MatcherArgError, join_path
 from conformance.scenario.schema import PathKey, schema_problems
 from conformance.scenario.templating import BUILTIN_NAMES, TemplateError, has_template, references
+from conformance.scenario.value_matchers import AbsentMatcher
 from conformance.scenario.yaml_events import LibyamlRefused, events_parser
 from conformance.scenario.yaml_limits import MAX_FILE_BYTES, BoundedParser, BoundedScanner, LimitExceeded, check_size
 
