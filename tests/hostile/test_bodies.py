@@ -20,9 +20,10 @@ from conformance.model.violations import ViolationKind
 from conformance.model.wire import check_wire, error_code_of
 from conformance.report.exchanges import decode_body, response_mapping
 from conformance.scenario import runner
+from conformance.scenario.failure_text import format_failure
 from conformance.scenario.loader import load_scenario
 from conformance.scenario.outcomes import Outcome
-from conformance.scenario.runner import format_failure, run_scenario
+from conformance.scenario.runner import run_scenario
 from conformance.verdict import Verdict, build_records
 from tests.scenario.fakes import ACCOUNTS, COLLAB_ID, ScriptedCaller, collaboration, success
 
