@@ -30,7 +30,8 @@ from conformance.fuzz.machine_rules import MachineFailure, Shared, Trace, build_
 from conformance.fuzz.machine_views import UPDATE
 from conformance.fuzz.plan import Evidence, Plan
 from conformance.fuzz.profiles import ShrinkClock, run_test
-from conformance.fuzz.results import Finding, Outcome, Tally, outcome_of
+from conformance.fuzz.results import Finding, Tally, outcome_of
+from conformance.model.vocabulary import Outcome
 
 __all__ = ["CHECK", "NAME", "NEEDS", "UPDATE", "run_machine"]
 
@@ -58,7 +59,7 @@ def run_machine(campaign: Campaign, settings: Settings, seed: int | None, *, shr
     missing = [op for op in needs if op not in fuzzed]
     if missing:
         note = f"the target does not implement (or the run leaves out) {', '.join(missing)}"
-        return Tally(NAME, CHECK, "UNSUPPORTED", note=note)
+        return Tally(NAME, CHECK, Outcome.UNSUPPORTED, note=note)
     started = time.perf_counter()
     shared = Shared(campaign, ShrinkClock(shrink_seconds))
     test = get_state_machine_test(build_machine(shared), settings=settings)

@@ -34,7 +34,7 @@ from conformance.fuzz.machine_views import (
     request_view,
     response_json,
 )
-from conformance.fuzz.plan import Evidence, PlanStep
+from conformance.fuzz.plan import MODEL, Evidence, PlanStep
 from conformance.fuzz.profiles import ShrinkClock
 from conformance.fuzz.refs import Ref, resolve
 from conformance.fuzz.specmodel import CONFLICT, ChangeSpec, Prediction, Request, SpecModel
@@ -286,7 +286,7 @@ def build_machine(shared: Shared) -> type[RuleBasedStateMachine]:
             self.trace.exchange = result.exchange
             if prediction is not None:
                 evidence = Evidence(prediction.level, prediction.source)
-            evidence = evidence or Evidence("model", "MODEL")
+            evidence = evidence or MODEL
             step_save = dict(save or {})
             if or_success and result.ok:
                 step = PlanStep(
@@ -358,7 +358,7 @@ def build_machine(shared: Shared) -> type[RuleBasedStateMachine]:
                 self._judge(step, result, found, "the target's state differs from the spec model")
 
         def _judge(self, step: PlanStep, result: CallResult, found: list[str], reason: str) -> None:
-            evidence = step.evidence or Evidence("model", "MODEL")
+            evidence = step.evidence or MODEL
             problems = [
                 Problem("model-mismatch", f"{step.name}: {m} ({reason})", evidence.level, evidence.source)
                 for m in found
