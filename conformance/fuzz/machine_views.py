@@ -35,6 +35,7 @@ NEWCOMER = "newcomer"
 
 
 def auto_approvable(at: ModelAt) -> tuple[str, ...]:
+    """The change types a collaboration of the release can auto-approve."""
     return at.enum_values("AutoApprovedChangeType", AUTO_APPROVABLE)
 
 
@@ -115,6 +116,7 @@ def created_anyway(
 
 
 def actor_account(actor: str) -> Ref:
+    """The account of an actor as a reference to its binding (``new_account`` for the newcomer)."""
     if actor == NEWCOMER:
         return Ref("new_account", "account")
     return Ref(f"accounts.{actor}", "account")
@@ -139,6 +141,7 @@ def request_view(request: Request | None, *, changes: bool = True, approvals: bo
 
 
 def member_view(actor: str, row: Any) -> dict[str, Any]:
+    """What a member row of ListMembers must look like for the model's ``row``."""
     view: dict[str, Any] = {
         "accountId": actor_account(actor),
         "status": row.status,
@@ -150,6 +153,7 @@ def member_view(actor: str, row: Any) -> dict[str, Any]:
 
 
 def change_json(change: ChangeSpec) -> dict[str, Any]:
+    """A change specification as the API takes it."""
     if change.kind == "COLLABORATION":
         return {
             "specificationType": "COLLABORATION",
@@ -166,6 +170,7 @@ def change_json(change: ChangeSpec) -> dict[str, Any]:
 
 
 def response_json(result: CallResult) -> Any:
+    """The JSON body of an answer: ``{}`` when there is none, None when it is not JSON."""
     exchange = result.exchange
     if exchange is None or not exchange.response_body:
         return {}
@@ -176,6 +181,7 @@ def response_json(result: CallResult) -> Any:
 
 
 def dig(value: Any, *keys: str) -> Any:
+    """``value[keys[0]][keys[1]]...``, or None where a level is not a mapping."""
     for key in keys:
         if not isinstance(value, Mapping):
             return None

@@ -36,6 +36,10 @@ class Finding:
         return strongest(p.level for p in self.problems)
 
 
+#: The counts a tally reports, in the order the report shows them.
+COUNTS = ("variants", "passed", "failed", "errors", "skipped", "dropped")
+
+
 @dataclass(frozen=True, slots=True)
 class Tally:
     """The result of one strategy on one operation against one target."""
@@ -95,14 +99,8 @@ class Tally:
         return f"fuzz:{self.strategy}:{self.operation}"
 
     def counts(self) -> dict[str, int]:
-        return {
-            "variants": self.variants,
-            "passed": self.passed,
-            "failed": self.failed,
-            "errors": self.errors,
-            "skipped": self.skipped,
-            "dropped": self.dropped,
-        }
+        """The counts by name (:data:`COUNTS`), as the report records them."""
+        return {name: int(getattr(self, name)) for name in COUNTS}
 
     def gates(self, threshold: EvidenceLevel | str) -> bool:
         """Whether a finding rests on evidence at ``threshold`` or stronger (ERROR always gates)."""

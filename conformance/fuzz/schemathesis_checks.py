@@ -136,5 +136,6 @@ def members_by_wire(shape: Shape | None) -> dict[tuple[str | None, str], str]:
 
 
 def has_body(case: Any) -> bool:
+    """Whether the case carries a body (schemathesis marks a missing one with ``NotSet``)."""
     body = getattr(case, "body", None)
     return body is not None and type(body).__name__ != "NotSet"

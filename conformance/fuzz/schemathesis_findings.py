@@ -39,6 +39,7 @@ def finding(
     level: Level = "model",
     response: Any = None,
 ) -> Finding:
+    """The finding of a failed case, with its reproducer (and curl command) written when a folder is set."""
     step = _case_step(name, actor, case, mode, fixture, status, campaign.at, level)
     exchange = _exchange(name, response)
     setup = [PlanStep(s.name, s.actor, s.operation, dict(s.params), save=dict(s.save)) for s in fixture.steps]

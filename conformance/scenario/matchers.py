@@ -111,6 +111,7 @@ def collect(expected: object, actual: object, path: str, out: list[Mismatch]) ->
 def collect_mapping(
     expected: Mapping[Any, object], actual: object, path: str, out: list[Mismatch], *, exact: bool
 ) -> None:
+    """Append the mismatches of a mapping; ``exact``: keys ``expected`` does not name are mismatches too."""
     if not isinstance(actual, dict | Mapping):
         out.append(Mismatch(path, expected, actual, f"expected a mapping, got {show(actual)}"))
         return

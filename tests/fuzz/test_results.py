@@ -13,7 +13,7 @@ def test_tally_ids_counts_and_gating() -> None:
     inferred = Finding("x", (Problem("echo", "m", "inferred"),))
     tally = Tally("echo", "GetCollaboration", "FAIL", variants=3, passed=2, failed=1, findings=(inferred,))
     assert tally.check_id == "fuzz:echo:GetCollaboration"
-    assert tally.counts()["variants"] == 3
+    assert tally.counts() == {"variants": 3, "passed": 2, "failed": 1, "errors": 0, "skipped": 0, "dropped": 0}
     assert tally.ran == 3
     assert tally.gates("inferred")
     assert not tally.gates("documented")
