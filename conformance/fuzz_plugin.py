@@ -52,6 +52,7 @@ from conformance.fuzz.catalogue import (
 )
 from conformance.fuzz.judge import Problem
 from conformance.fuzz.results import Finding, Tally
+from conformance.model.vocabulary import Outcome
 from conformance.report import records as rec
 from conformance.report.exchanges import request_mapping, response_mapping
 from conformance.targets.errors import TargetError
@@ -756,7 +757,7 @@ def _drift(item: FuzzItem) -> list[Tally]:
     try:
         stored = drift.load(item.path)
     except ValueError as exc:
-        return [Tally("model-drift", "all-operations", "ERROR", note=str(exc))]
+        return [Tally("model-drift", "all-operations", Outcome.ERROR, note=str(exc))]
     found = drift.compare(stored)
     current = drift.checksums()
     if not found.breaking:
@@ -767,7 +768,7 @@ def _drift(item: FuzzItem) -> list[Tally]:
             Tally(
                 "model-drift",
                 "all-operations",
-                "PASS",
+                Outcome.PASS,
                 variants=len(current),
                 passed=len(current),
                 note=note,
@@ -782,7 +783,7 @@ def _drift(item: FuzzItem) -> list[Tally]:
         Tally(
             "model-drift",
             op,
-            "FAIL",
+            Outcome.FAIL,
             variants=1,
             failed=1,
             note=text,

@@ -18,9 +18,10 @@ from conformance.report import records as rec
 from conformance.report.exchanges import request_mapping, response_mapping
 from conformance.report.expectations import Expectation, Expectations
 from conformance.report.results import Results
+from conformance.scenario.failure_text import format_failure
 from conformance.scenario.format import EvidenceLevel, Scenario
 from conformance.scenario.outcomes import Outcome
-from conformance.scenario.runner import ScenarioResult, StepResult, format_failure
+from conformance.scenario.runner import ScenarioResult, StepResult
 
 if TYPE_CHECKING:
     from conformance.report.recording import Difference

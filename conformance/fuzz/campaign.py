@@ -22,6 +22,7 @@ from conformance.fuzz.refs import UnboundRef, placeholders, resolve
 from conformance.fuzz.results import Finding, Tally, outcome_of
 from conformance.fuzz.seeds import CORE_OPERATIONS, seed_for
 from conformance.fuzz.systematic import generate
+from conformance.model import vocabulary
 from conformance.model.releases import LATEST_MODEL, ModelAt
 from conformance.targets.errors import RequestBuildError
 
@@ -199,7 +200,9 @@ def cut_short(limit: Deadline, ran: int, planned: int | None = None) -> str:
 
 
 def unsupported_tally(strategy: str, name: str, reason: str) -> Tally:
-    return Tally(strategy, name, "UNSUPPORTED", note=f"{name} is not implemented by the target: {reason}")
+    return Tally(
+        strategy, name, vocabulary.Outcome.UNSUPPORTED, note=f"{name} is not implemented by the target: {reason}"
+    )
 
 
 def _with(tally: Tally, *, dropped: int) -> Tally:

@@ -27,6 +27,7 @@ from conformance.fuzz.profiles import ShrinkClock, run_test
 from conformance.fuzz.results import Tally, no_pass_reason, outcome_of
 from conformance.fuzz.seeds import CORE_OPERATIONS, planned_refusal, seed_for
 from conformance.fuzz.strategies import invalid_variant, valid_variant
+from conformance.model import vocabulary
 
 _STRATEGIES: dict[str, Callable[..., st.SearchStrategy[Variant]]] = {
     "random-valid": valid_variant,
@@ -126,7 +127,7 @@ def run_property(
         len(findings) if record.failed else 0, record.errors, record.ran, skipped=record.skipped, succeeded=succeeded
     )
     if note and outcome == "PASS":
-        outcome = "ERROR"
+        outcome = vocabulary.Outcome.ERROR
     return Tally(
         name,
         operation_name,

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
-from conformance.fuzz.judge import Level, Problem
+from conformance.fuzz.judge import Problem
 from conformance.model.exchange import Exchange
-
-Outcome = Literal["PASS", "FAIL", "ERROR", "UNSUPPORTED"]
-_LEVEL_ORDER: Mapping[str, int] = {"inferred": 0, "documented": 1, "model": 2}
+from conformance.model.vocabulary import EvidenceLevel, Outcome, level_of, strongest
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,9 +31,13 @@ class Finding:
     curl: str | None = None
 
     @property
-    def level(self) -> Level:
+    def level(self) -> EvidenceLevel:
         """The strongest evidence among its problems."""
-        return max((p.level for p in self.problems), key=_LEVEL_ORDER.__getitem__, default="model")
+        return strongest(p.level for p in self.problems)
+
+
+#: The counts a tally reports, in the order the report shows them.
+COUNTS = ("variants", "passed", "failed", "errors", "skipped", "dropped")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +47,7 @@ class Tally:
     strategy: str
     operation: str
     outcome: Outcome
+    """PASS, FAIL, ERROR or UNSUPPORTED (decided by :func:`outcome_of`; text such as ``"PASS"`` is read as one)."""
     variants: int = 0
     """Variants that were sent and judged (passed + failed + errors)."""
     passed: int = 0
@@ -62,6 +65,7 @@ class Tally:
     inputs whose every answer was a refusal its plan allows shows nothing works: it is not a PASS."""
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "outcome", Outcome(self.outcome))
         # A tally that judged nothing is never a PASS, whoever built it, and an ERROR always says why. A PASS, an
         # ERROR with nothing behind it (no error, no failure, no note but skipped variants' and this rule's own: a
         # caller that did not pass ``ran`` to outcome_of), or an outcome this rule gave before (the counts changed
@@ -69,18 +73,18 @@ class Tally:
         parts = [part for part in self.note.split("; ") if part]
         kept = [part for part in parts if not part.startswith(_DECIDED_ALL)]
         explains = [part for part in kept if not part.startswith(SKIPPED)]
-        unexplained = self.outcome == "ERROR" and not (self.errors or self.failed or explains)
-        ours = self.outcome != "FAIL" and len(kept) < len(parts)
-        if self.outcome == "UNSUPPORTED" and not self.note and not self.variants:
+        unexplained = self.outcome == Outcome.ERROR and not (self.errors or self.failed or explains)
+        ours = self.outcome != Outcome.FAIL and len(kept) < len(parts)
+        if self.outcome == Outcome.UNSUPPORTED and not self.note and not self.variants:
             # Nothing to vary on this operation (enum on GetCollaboration): say so, the row must not read as a
             # target that lacks the operation.
             reason = no_pass_reason(0, skipped=self.skipped, dropped=self.dropped)
             object.__setattr__(self, "note", reason)
-        if self.outcome == "PASS" or unexplained or ours:
+        if self.outcome == Outcome.PASS or unexplained or ours:
             ran, skipped, dropped, succeeded = self.variants, self.skipped, self.dropped, self.succeeded
             decided = outcome_of(self.failed, self.errors, ran, skipped=skipped, dropped=dropped, succeeded=succeeded)
             reason = ""
-            if decided != "PASS":
+            if decided != Outcome.PASS:
                 reason = no_pass_reason(ran, skipped=skipped, dropped=dropped, succeeded=succeeded)
             object.__setattr__(self, "outcome", decided)
             object.__setattr__(self, "note", "; ".join(filter(None, [reason, *kept])))
@@ -95,23 +99,15 @@ class Tally:
         return f"fuzz:{self.strategy}:{self.operation}"
 
     def counts(self) -> dict[str, int]:
-        return {
-            "variants": self.variants,
-            "passed": self.passed,
-            "failed": self.failed,
-            "errors": self.errors,
-            "skipped": self.skipped,
-            "dropped": self.dropped,
-        }
+        """The counts by name (:data:`COUNTS`), as the report records them."""
+        return {name: int(getattr(self, name)) for name in COUNTS}
 
-    def gates(self, threshold: Level) -> bool:
+    def gates(self, threshold: EvidenceLevel | str) -> bool:
         """Whether a finding rests on evidence at ``threshold`` or stronger (ERROR always gates)."""
-        if self.outcome == "ERROR":
+        if self.outcome == Outcome.ERROR:
             return True
-        floor = _LEVEL_ORDER[threshold]
-        return any(_LEVEL_ORDER[f.level] >= floor for f in self.findings) or (
-            self.outcome == "FAIL" and not self.findings
-        )
+        floor = level_of(threshold)
+        return any(f.level >= floor for f in self.findings) or (self.outcome == Outcome.FAIL and not self.findings)
 
 
 def outcome_of(
@@ -134,18 +130,18 @@ def outcome_of(
     saw none succeed (every answer a refusal its plan allows) is ERROR too. :func:`no_pass_reason` says why.
     """
     if failed:
-        return "FAIL"
+        return Outcome.FAIL
     if errors:
-        return "ERROR"
+        return Outcome.ERROR
     if unsupported:
-        return "UNSUPPORTED"
+        return Outcome.UNSUPPORTED
     if ran is None or (not ran and (skipped or dropped)):
-        return "ERROR"
+        return Outcome.ERROR
     if not ran:
-        return "UNSUPPORTED"
+        return Outcome.UNSUPPORTED
     if succeeded == 0:
-        return "ERROR"
-    return "PASS"
+        return Outcome.ERROR
+    return Outcome.PASS
 
 
 #: How the note of a skipped variant starts (it says what was missing, not why the check went wrong).

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import string
 from functools import cache
-from typing import Any, Literal
+from typing import Any
 
 from botocore.model import Shape
 from hypothesis import Phase, find, settings
@@ -18,8 +18,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
 
 from conformance.model.patterns import compile_pattern, pattern_verdict
-
-Evidence = Literal["model", "inferred"]
+from conformance.model.vocabulary import EvidenceLevel
 
 #: Characters tried, in order, to fill a string up to a length (readable first).
 _FILLERS = ("a", "0", "x", "b", "1", "z", "-", ".", "_", "A")
@@ -141,7 +140,7 @@ def too_short_string(shape: Shape) -> str | None:
     return valid[:-1] if valid else _sample(None, low - 1)
 
 
-def pattern_breaker(shape: Shape) -> tuple[str, Evidence] | None:
+def pattern_breaker(shape: Shape) -> tuple[str, EvidenceLevel] | None:
     """A string of valid length that the pattern rejects, and how firmly.
 
     ``model`` when not even Smithy's unanchored reading finds a match; ``inferred`` when only a full match fails
@@ -154,14 +153,14 @@ def pattern_breaker(shape: Shape) -> tuple[str, Evidence] | None:
     length = max(low or 0, 3)
     if high is not None:
         length = min(length, high)
-    weaker: tuple[str, Evidence] | None = None
+    weaker: tuple[str, EvidenceLevel] | None = None
     for piece in _PATTERN_BREAKERS:
         candidate = piece * length
         verdict = pattern_verdict(pattern, candidate)
         if verdict == "no-match":
-            return candidate, "model"
+            return candidate, EvidenceLevel.MODEL
         if verdict == "search-only" and weaker is None:
-            weaker = (candidate, "inferred")
+            weaker = (candidate, EvidenceLevel.INFERRED)
     return weaker
 
 

@@ -27,11 +27,12 @@ from conformance.model.service import (
 from conformance.model.vocabulary import Evidence
 from conformance.scenario.evidence_rules import EvidenceRules
 from conformance.scenario.format import Alternative, Step
-from conformance.scenario.matchers import AbsentMatcher, join_path
+from conformance.scenario.matchers import join_path
 from conformance.scenario.problems import Problems
 from conformance.scenario.step_values import StepValues
 from conformance.scenario.template_scope import TemplateScope
 from conformance.scenario.templating import BUILTIN_NAMES, has_template
+from conformance.scenario.value_matchers import AbsentMatcher
 from conformance.scenario.yaml_doc import Tagged, item_line, key_line, strings, value_line
 
 

@@ -11,7 +11,8 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from conformance.scenario.matchers import MATCHERS, MatcherArgError, join_path
+from conformance.scenario.matcher_tags import MATCHERS
+from conformance.scenario.matchers import MatcherArgError, join_path
 from conformance.scenario.problems import Problems
 from conformance.scenario.templating import has_template
 from conformance.scenario.yaml_doc import Tagged, item_line, key_line, scalar, value_line

@@ -12,10 +12,11 @@ from collections.abc import Iterator
 import pytest
 
 from conformance.reference import DEFECTS
+from conformance.scenario.failure_text import format_failure
 from conformance.scenario.library import builtin_dir
 from conformance.scenario.loader import load_scenarios
 from conformance.scenario.outcomes import Outcome
-from conformance.scenario.runner import ScenarioResult, format_failure, run_scenario
+from conformance.scenario.runner import ScenarioResult, run_scenario
 from conformance.targets.running import RunningTarget, start_target
 from conformance.targets.spec import parse_target
 

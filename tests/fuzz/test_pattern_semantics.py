@@ -28,7 +28,7 @@ from conformance.fuzz.judge import Level, judge_invalid
 from conformance.fuzz.profiles import budget, hypothesis_settings
 from conformance.fuzz.properties import run_property
 from conformance.fuzz.refs import placeholders
-from conformance.fuzz.schemathesis_run import failure_level
+from conformance.fuzz.schemathesis_checks import failure_level
 from conformance.fuzz.seeds import CORE_OPERATIONS
 from conformance.fuzz.strategies import invalid_variant, valid_variant
 from conformance.fuzz.systematic import generate

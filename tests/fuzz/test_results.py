@@ -5,14 +5,15 @@ from dataclasses import replace
 import pytest
 
 from conformance.fuzz.judge import Problem
-from conformance.fuzz.results import Finding, Outcome, Tally, no_pass_reason, outcome_of
+from conformance.fuzz.results import Finding, Tally, no_pass_reason, outcome_of
+from conformance.model.vocabulary import EvidenceLevel, Outcome
 
 
 def test_tally_ids_counts_and_gating() -> None:
     inferred = Finding("x", (Problem("echo", "m", "inferred"),))
     tally = Tally("echo", "GetCollaboration", "FAIL", variants=3, passed=2, failed=1, findings=(inferred,))
     assert tally.check_id == "fuzz:echo:GetCollaboration"
-    assert tally.counts()["variants"] == 3
+    assert tally.counts() == {"variants": 3, "passed": 2, "failed": 1, "errors": 0, "skipped": 0, "dropped": 0}
     assert tally.ran == 3
     assert tally.gates("inferred")
     assert not tally.gates("documented")
@@ -21,6 +22,24 @@ def test_tally_ids_counts_and_gating() -> None:
     assert outcome_of(0, 2, 2) == "ERROR"
     assert outcome_of(0, 0, 5) == "PASS"
     assert Finding("y", (Problem("a", "m", "inferred"), Problem("b", "m", "model"))).level == "model"
+
+
+def test_outcomes_and_levels_are_the_suites_one_vocabulary() -> None:
+    """A tally speaks model.vocabulary: its outcome is an Outcome even when given as text, a finding's level an
+    EvidenceLevel, and the gate takes either form of a level."""
+    tally = Tally("echo", "GetCollaboration", "FAIL", variants=1, failed=1, findings=(Finding("x", ()),))
+    assert tally.outcome is Outcome.FAIL
+    assert outcome_of(0, 0, 1) is Outcome.PASS
+    assert outcome_of(0, 0, unsupported=True) is Outcome.UNSUPPORTED
+    documented = Finding("d", (Problem("a", "m", "inferred"), Problem("b", "m", "documented")))
+    assert documented.level is EvidenceLevel.DOCUMENTED
+    assert Finding("none", ()).level is EvidenceLevel.MODEL  # no problem: the strongest default, as before
+    gated = Tally("echo", "op", Outcome.FAIL, variants=1, failed=1, findings=(documented,))
+    assert gated.gates(EvidenceLevel.DOCUMENTED)
+    assert gated.gates("inferred")
+    assert not gated.gates(EvidenceLevel.MODEL)
+    with pytest.raises(ValueError, match="unknown evidence level"):
+        gated.gates("strong")
 
 
 @pytest.mark.parametrize(

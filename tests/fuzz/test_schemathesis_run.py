@@ -5,7 +5,8 @@ from pathlib import Path
 from botocore.credentials import Credentials
 
 from conformance.fuzz.profiles import budget, hypothesis_settings
-from conformance.fuzz.schemathesis_run import CHECKS, Signing, run_schemathesis
+from conformance.fuzz.schemathesis_checks import CHECKS
+from conformance.fuzz.schemathesis_run import Signing, run_schemathesis
 from conformance.targets import RunningTarget
 from tests.fuzz.conftest import campaign
 

@@ -5,6 +5,7 @@ import pytest
 from conformance.fuzz import values
 from conformance.model.patterns import compile_pattern, pattern_verdict
 from conformance.model.service import service_model
+from conformance.model.vocabulary import EvidenceLevel
 
 
 def shape(name: str):  # type: ignore[no-untyped-def]
@@ -50,11 +51,11 @@ def test_pattern_breaker_prefers_a_value_no_reading_accepts() -> None:
     found = values.pattern_breaker(shape("CollaborationName"))
     assert found is not None
     text, level = found
-    assert level == "model"
+    assert level is EvidenceLevel.MODEL
     assert text.strip() == ""
     key_prefix = values.pattern_breaker(shape("KeyPrefix"))  # `[\w!.=*/-]*` matches "" anywhere
     assert key_prefix is not None
-    assert key_prefix[1] == "inferred"
+    assert key_prefix[1] is EvidenceLevel.INFERRED
     assert values.pattern_breaker(shape("CollaborationQueryLogStatus")) is None  # an enum, no pattern
 
 

@@ -20,9 +20,10 @@ from conformance.model.violations import ViolationKind
 from conformance.model.wire import check_wire, error_code_of
 from conformance.report.exchanges import decode_body, response_mapping
 from conformance.scenario import runner
+from conformance.scenario.failure_text import format_failure
 from conformance.scenario.loader import load_scenario
 from conformance.scenario.outcomes import Outcome
-from conformance.scenario.runner import format_failure, run_scenario
+from conformance.scenario.runner import run_scenario
 from conformance.verdict import Verdict, build_records
 from tests.scenario.fakes import ACCOUNTS, COLLAB_ID, ScriptedCaller, collaboration, success
 
@@ -168,10 +169,10 @@ def test_a_step_keeps_its_first_hundred_failures_and_counts_the_rest(tmp_path: P
 
 def test_the_fuzz_layers_readers_of_a_body_take_a_deep_one() -> None:
     """They caught ValueError only; a RecursionError went through and broke the fuzz item."""
-    from conformance.fuzz import execute, judge, machine
+    from conformance.fuzz import execute, judge, machine_views
 
     exchange = Exchange("GetCollaboration", "GET", "http://h/", MappingProxyType({}), b"", 200, response_body=DEEP)
     result = CallResult("GetCollaboration", transport_error="unparseable response", exchange=exchange)
     assert judge._json(DEEP) is None
     assert execute._body(result) is None
-    assert machine._json(result) is None
+    assert machine_views.response_json(result) is None

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conformance.scenario.loader import load_scenario
-from conformance.scenario.matchers import MATCHERS
+from conformance.scenario.matcher_tags import MATCHERS
 from conformance.scenario.schema import scenario_schema
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "scenario-format.md"

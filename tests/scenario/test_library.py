@@ -21,15 +21,10 @@ from conformance.model.service import operation
 from conformance.model.shapecheck import check_input
 from conformance.scenario.format import EvidenceLevel, Scenario, Step
 from conformance.scenario.library import builtin_dir
+from conformance.scenario.list_matchers import ContainsMatcher, UnorderedMatcher
 from conformance.scenario.loader import load_scenarios
-from conformance.scenario.matchers import (
-    AllOfMatcher,
-    ContainsMatcher,
-    ExactMatcher,
-    OneOfMatcher,
-    UnorderedMatcher,
-)
 from conformance.scenario.templating import TemplateError, compile_tree, has_template, references
+from conformance.scenario.value_matchers import AllOfMatcher, ExactMatcher, OneOfMatcher
 
 ROOT = Path(__file__).resolve().parents[2]
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"

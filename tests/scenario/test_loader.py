@@ -9,8 +9,9 @@ import pytest
 
 from conformance.scenario import yaml_events
 from conformance.scenario.format import EvidenceLevel
+from conformance.scenario.list_matchers import ContainsMatcher
 from conformance.scenario.loader import ScenarioError, load_scenario, load_scenarios
-from conformance.scenario.matchers import ContainsMatcher, OneOfMatcher, UuidMatcher
+from conformance.scenario.value_matchers import OneOfMatcher, UuidMatcher
 
 DATA = Path(__file__).parent / "data"
 

@@ -6,30 +6,30 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from conformance.scenario.matchers import (
-    MATCHERS,
+from conformance.scenario.list_matchers import (
+    ContainsMatcher,
+    ExcludesMatcher,
+    SortedByDescMatcher,
+    SortedByMatcher,
+    UnorderedMatcher,
+)
+from conformance.scenario.matcher_tags import MATCHERS
+from conformance.scenario.matchers import MatcherArgError, join_path, match
+from conformance.scenario.value_matchers import (
     AbsentMatcher,
     AllOfMatcher,
     AnyMatcher,
-    ContainsMatcher,
     ExactMatcher,
-    ExcludesMatcher,
     GteMatcher,
     GtMatcher,
     LenMatcher,
     LteMatcher,
     LtMatcher,
-    MatcherArgError,
     NotMatcher,
     OneOfMatcher,
     RegexMatcher,
-    SortedByDescMatcher,
-    SortedByMatcher,
     TimestampMatcher,
-    UnorderedMatcher,
     UuidMatcher,
-    join_path,
-    match,
 )
 
 UUID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"

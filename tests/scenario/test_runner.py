@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 
 from conformance.model.exchange import CallResult
+from conformance.scenario.failure_text import format_failure
 from conformance.scenario.format import EvidenceLevel, Scenario
 from conformance.scenario.loader import load_scenario
 from conformance.scenario.outcomes import Outcome
-from conformance.scenario.runner import Caller, ScenarioResult, _plan, format_failure, run_scenario
+from conformance.scenario.runner import Caller, ScenarioResult, _plan, run_scenario
 
 from .fakes import (
     ACCOUNTS,

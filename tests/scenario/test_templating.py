@@ -4,7 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from conformance.scenario.matchers import ContainsMatcher, GteMatcher, RegexMatcher, UuidMatcher, match
+from conformance.scenario.list_matchers import ContainsMatcher
+from conformance.scenario.matchers import match
 from conformance.scenario.templating import (
     TemplateError,
     compile_string,
@@ -15,6 +16,7 @@ from conformance.scenario.templating import (
     references,
     render,
 )
+from conformance.scenario.value_matchers import GteMatcher, RegexMatcher, UuidMatcher
 
 NOW = datetime(2025, 12, 1, tzinfo=UTC)
 CONTEXT = {
