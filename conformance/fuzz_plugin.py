@@ -52,6 +52,7 @@ from conformance.fuzz.catalogue import (
 )
 from conformance.fuzz.judge import Problem
 from conformance.fuzz.results import Finding, Tally
+from conformance.model.vocabulary import strongest, worst
 from conformance.report import records as rec
 from conformance.report.exchanges import request_mapping, response_mapping
 from conformance.targets.errors import TargetError
@@ -67,7 +68,6 @@ if TYPE_CHECKING:
 
 #: The file of the scenario library that carries the fuzz items (it holds the model checksums).
 ANCHOR = drift.CHECKSUMS_FILE
-EVIDENCE_ORDER = {"inferred": 0, "documented": 1, "model": 2}
 T = TypeVar("T")
 
 
@@ -484,7 +484,9 @@ class FuzzItem(pytest.Item):
         elif stale:
             verdict = ItemVerdict("XPASS", stale, failed=True)
         elif gating:
-            verdict = ItemVerdict(_worst([o for o, g, _ in judged if g]), _failure_text(self.name, gating), failed=True)
+            verdict = ItemVerdict(
+                str(worst([o for o, g, _ in judged if g])), _failure_text(self.name, gating), failed=True
+            )
         elif excused:
             message = "failures below --evidence or listed in the expectations:\n" + _failure_text(
                 self.name, [(t, "") for t in excused]
@@ -646,8 +648,7 @@ def _property(name: str) -> Callable[[FuzzItem, RunningTarget], list[Tally]]:
         settings = _settings(item, chosen.property_examples)
         seed = item.config.option.seed
         return unsupported + [
-            run_property(campaign, name, op, settings, seed, shrink_seconds=chosen.shrink_seconds)
-            for op in operations
+            run_property(campaign, name, op, settings, seed, shrink_seconds=chosen.shrink_seconds) for op in operations
         ]
 
     return run
@@ -839,7 +840,7 @@ def _judge_all(session: Any, item_id: str, tallies: list[Tally]) -> tuple[list[J
     stale = ""
     own = item_id in {t.check_id for t in tallies}  # a per-operation item: its entry is its tally's, judged above
     if expectations is not None and not own and expectations.lookup(item_id) is not None:
-        outcome = _worst([tallies[i].outcome for i in pending]) if pending else "PASS"
+        outcome = str(worst([tallies[i].outcome for i in pending])) if pending else "PASS"
         verdict = expectations.judge(item_id, outcome, today=today)
         if not pending and verdict.gating:
             stale = verdict.message
@@ -900,7 +901,7 @@ def _record(tally: Tally, outcome: str, target: str, item_id: str, report_dir: P
         file=reproducers[0] if reproducers else MODULES.get(tally.strategy, "fuzz"),
         operation=tally.operation if tally.operation in _operations() else None,
         actor=first.actor or None if first is not None else None,
-        evidence_level=max(levels, key=EVIDENCE_ORDER.__getitem__) if levels else "model",
+        evidence_level=str(strongest(levels)),
         failures=failures,
         request=request,
         response=response,
@@ -962,10 +963,3 @@ def _summary(tallies: list[Tally]) -> str:
 def _cut_note(tally: Tally) -> str:
     """The "cut short: ..." part of a tally's note ('' when its budget did not end it)."""
     return next((part for part in tally.note.split("; ") if part.startswith("cut short")), "")
-
-
-def _worst(outcomes: list[str]) -> str:
-    for outcome in ("ERROR", "FAIL", "XPASS", "XFAIL"):
-        if outcome in outcomes:
-            return outcome
-    return "PASS"

@@ -27,6 +27,7 @@ from _pytest._code.code import TerminalRepr
 
 from conformance import __version__, verdict
 from conformance.model.service import botocore_version, operation_names
+from conformance.model.vocabulary import EVIDENCE_LEVELS
 from conformance.report import records as rec
 from conformance.report.allure import allure_labels
 from conformance.report.errors import ReportError
@@ -55,7 +56,6 @@ from conformance.targets.spec import (
 # The fuzz checks' pytest side lives in its own glue module; loading it from here keeps one entry point.
 pytest_plugins = ["conformance.fuzz_plugin"]
 
-EVIDENCE_CHOICES = ("inferred", "documented", "model")
 DEFAULT_ACTORS = ("creator", "member", "member2", "outsider")
 
 
@@ -143,7 +143,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--evidence",
         default="inferred",
-        choices=EVIDENCE_CHOICES,
+        choices=EVIDENCE_LEVELS,
         help="lowest evidence level whose failures fail the run (inferred < documented < model)",
     )
     group.addoption("--expectations", default=None, type=Path, help="expectations file (known failures of the target)")

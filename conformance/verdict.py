@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from conformance.model.vocabulary import EvidenceLevel, Outcome
 from conformance.report import records as rec
 from conformance.report.exchanges import request_mapping, response_mapping
 from conformance.report.expectations import Expectation, Expectations
 from conformance.report.results import Results
-from conformance.scenario.format import EvidenceLevel, Scenario
-from conformance.scenario.outcomes import Outcome
+from conformance.scenario.format import Scenario
 from conformance.scenario.runner import ScenarioResult, StepResult, format_failure
 
 if TYPE_CHECKING:
