@@ -16,13 +16,12 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
-from _pytest._code.code import TerminalRepr
 
 from conformance.fuzz.results import Tally
 from conformance.glue import fuzz_budget
 from conformance.glue.fuzz_checks import Check, checks
 from conformance.glue.fuzz_runners import RUNNERS, CheckRun, drift_tallies
-from conformance.glue.items import FuzzFailure, conclude, keep
+from conformance.glue.items import ConformanceItem, FuzzFailure, conclude, keep
 from conformance.glue.session import FUZZ, SESSION
 from conformance.item_records import FuzzCheck, fuzz_records, not_run_records
 from conformance.model.vocabulary import Outcome
@@ -89,7 +88,7 @@ def _rerun(item: FuzzItem) -> str:
     return " ".join(parts)
 
 
-class FuzzItem(pytest.Item):
+class FuzzItem(ConformanceItem):
     """One fuzz check against the session's target."""
 
     def __init__(self, *, check: Check, **kwargs: Any) -> None:
@@ -168,11 +167,6 @@ class FuzzItem(pytest.Item):
 
     def _described(self) -> FuzzCheck:
         return FuzzCheck(self.name, self.check.name, self.check.operation, _rerun(self))
-
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str | TerminalRepr:
-        if isinstance(excinfo.value, FuzzFailure):
-            return str(excinfo.value)
-        return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         # Line 0, not None: Node.warn (the "cut short" warning) asserts that an item's location has a line.

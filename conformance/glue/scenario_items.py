@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _pytest._code.code import TerminalRepr
 
 from conformance import verdict
-from conformance.glue.items import ItemFailure, ScenarioFailure, conclude, keep
+from conformance.glue.items import ConformanceItem, ScenarioFailure, conclude, keep
 from conformance.glue.session import SESSION, Session
 from conformance.item_records import ItemRecords, scenario_records, with_recording_differences
 from conformance.report.errors import ReportError
@@ -80,7 +79,7 @@ def _needed_actors(scenario: Scenario) -> frozenset[str]:
     return frozenset(scenario.actors) | referenced_actors(values)
 
 
-class ScenarioItem(pytest.Item):
+class ScenarioItem(ConformanceItem):
     """One scenario run against the session's target."""
 
     def __init__(self, *, scenario: Scenario, **kwargs: Any) -> None:
@@ -174,17 +173,6 @@ class ScenarioItem(pytest.Item):
         if opts.expectations:
             parts.append(f"--expectations={opts.expectations}")
         return shlex.join(parts)
-
-    def repr_failure(
-        self,
-        excinfo: pytest.ExceptionInfo[BaseException],
-        style: Any = None,
-    ) -> str | TerminalRepr:
-        # The scenario's own account is the whole story; a Python traceback of the glue would only hide it
-        # (and formatting one costs ~0.2 s per item, which made large XFAIL runs slow).
-        if isinstance(excinfo.value, ItemFailure | pytest.xfail.Exception):
-            return str(excinfo.value)
-        return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         return self.path, max(self.scenario.line - 1, 0), f"scenario: {self.scenario.title}"

@@ -353,3 +353,17 @@ def test_hypothesis_keeps_its_files_under_the_report_folder_not_the_current_dire
     assert result.ret == pytest.ExitCode.OK, result.stdout.str()[-2000:]
     assert not (pytester.path / ".hypothesis").exists()
     assert (report / "reference" / ".hypothesis").is_dir()
+
+
+def test_every_fuzz_item_is_located_at_the_module_that_makes_its_check(pytester: pytest.Pytester) -> None:
+    from conformance.fuzz.catalogue import MODULES
+
+    # Not at the library's checksums file, which once carried them all (and named it as every check's location).
+    items, _ = pytester.inline_genitems("--pyargs", "conformance", "--target=reference", "-m", "fuzz")
+    fuzz = [item for item in items if "::fuzz:" in item.nodeid]
+    assert fuzz
+    for item in fuzz:
+        check = item.name.split(":")[1]
+        assert item.nodeid == f"{MODULES[check]}::{item.name}"
+        assert item.location[0].endswith(MODULES[check])
+        assert "model-checksums" not in item.nodeid
