@@ -2,49 +2,112 @@
 
 It combines three things the layers below keep apart: what ran (a scenario's result from
 :mod:`conformance.scenario`, a fuzz check's tallies from :mod:`conformance.fuzz`), the evidence threshold
-(``--evidence``) and the expectations file (:mod:`conformance.report.expectations`). Both kinds end in one
-:class:`Verdict`; it has no pytest in it, so the CLI, benchmarks and tests can use it directly, and the pytest
-items only map a verdict onto pass / fail / skip / xfail (:mod:`conformance.glue.items`). The records of an item
-are built from its verdict by :mod:`conformance.item_records`.
+(``--evidence``) and the expectations file (:mod:`conformance.report.expectations`). Both kinds are judged by one
+function, :func:`judge_parts` (a scenario is one part, a fuzz check one part per tally), and end in one
+:class:`Verdict`. No pytest here, so the CLI, benchmarks and tests can use it directly; the pytest items only map
+a verdict onto pass / fail / skip / xfail (:mod:`conformance.glue.items`), and the records of an item are built
+from its verdict by :mod:`conformance.item_records`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from conformance.model.vocabulary import EvidenceLevel, Outcome, level_of, worst
-from conformance.report import records as rec
 from conformance.report.expectations import Expectation, Expectations
-from conformance.report.results import Results
 from conformance.scenario.format import Scenario
 from conformance.scenario.runner import ScenarioResult, format_failure
 
 if TYPE_CHECKING:
     from conformance.fuzz.results import Tally
 
-    pass
-
-_FAILING = {Outcome.FAIL, Outcome.ERROR, Outcome.UNSUPPORTED, Outcome.XPASS}
-
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    """The final judgement of one scenario on one target."""
+    """The final judgement of one item (a scenario, a fuzz check) on one target."""
 
     outcome: str
-    """What the reports show: PASS, FAIL, UNSUPPORTED, ERROR, XFAIL or XPASS."""
+    """What the reports show: PASS, FAIL, UNSUPPORTED, ERROR, XFAIL, XPASS or SKIPPED."""
     failed: bool
-    """True when this scenario fails the run (a regression, a stale or expired expectation)."""
+    """True when this item fails the run (a regression, a stale or expired expectation)."""
     xfail: bool
     """True when it failed but does not fail the run (listed in the expectations, or below ``--evidence``)."""
     message: str
     expectation: Expectation | None = None
     skipped: bool = False
     """Not run, or nothing to run on (a fuzz check of an operation the target lacks): a pytest skip, never a PASS."""
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One judged piece of an item: a scenario as a whole, or one tally (check record) of a fuzz check."""
+
+    check_id: str
+    outcome: str
+    """What happened: PASS, FAIL, ERROR or UNSUPPORTED."""
+    gates: bool = True
+    """Whether its failures rest on evidence at ``--evidence`` or stronger."""
+
+
+@dataclass(frozen=True, slots=True)
+class PartVerdict:
+    """A part's reported outcome, whether it fails the run, why, and the expectations entry that applied."""
+
+    outcome: str
+    gating: bool
+    message: str = ""
+    expectation: Expectation | None = None
+
+
+def judge_parts(
+    item_id: str,
+    parts: Sequence[Part],
+    *,
+    expectations: Expectations | None,
+    today: dt.date,
+    unsupported_gates: bool,
+) -> tuple[list[PartVerdict], str]:
+    """Apply the evidence threshold and the expectations to each part; also returns a stale item entry's message.
+
+    An expectations entry names one part (a scenario; ``fuzz:negative:CreateCollaboration``, which for a
+    per-operation fuzz check is also its item) or an item that covers several (``fuzz:stateful``,
+    ``fuzz:model-drift``: what ``cleanrooms-conformance expectations --from`` writes for a failed item); an item
+    entry applies to the item's failures that have no entry of their own, taken together. ``unsupported_gates``:
+    whether UNSUPPORTED fails the run (for a scenario; a fuzz check's only says its operation left the fuzz set).
+    """
+    judged: list[PartVerdict | None] = []
+    pending: list[int] = []
+    for index, part in enumerate(parts):
+        if expectations is not None and expectations.lookup(part.check_id) is not None:
+            found = expectations.judge(part.check_id, part.outcome, today=today)
+            judged.append(PartVerdict(found.outcome, found.gating, found.message, found.expectation))
+        elif (
+            part.outcome == Outcome.PASS
+            or (part.outcome == Outcome.UNSUPPORTED and not unsupported_gates)
+            or not part.gates
+        ):
+            judged.append(PartVerdict(part.outcome, False))
+        else:
+            judged.append(None)
+            pending.append(index)
+    stale = ""
+    own = item_id in {p.check_id for p in parts}  # the item is one of its parts: its entry was applied above
+    if expectations is not None and not own and expectations.lookup(item_id) is not None:
+        outcome = str(worst(parts[i].outcome for i in pending)) if pending else str(Outcome.PASS)
+        found = expectations.judge(item_id, outcome, today=today)
+        if not pending and found.gating:
+            stale = found.message
+        for index in pending:
+            excused = found.outcome == Outcome.XFAIL
+            reported = str(Outcome.XFAIL) if excused else parts[index].outcome
+            judged[index] = PartVerdict(reported, found.gating, found.message, found.expectation)
+    else:
+        for index in pending:
+            judged[index] = PartVerdict(parts[index].outcome, True)
+    return [j for j in judged if j is not None], stale
 
 
 def judge(
@@ -61,17 +124,20 @@ def judge(
     if result is None:
         actual, details = Outcome.ERROR, f"[ERROR] {error or 'the scenario did not run'}"
     else:
-        actual = result.outcome_at(level)
+        actual = result.outcome_at(level)  # failures below --evidence leave it PASS here
         details = format_failure(result, level)
-    if expectations is not None:
-        verdict = expectations.judge(scenario.id, str(actual), today=today or dt.date.today())
-        if verdict.outcome == Outcome.XFAIL:
-            return Verdict(str(Outcome.XFAIL), False, True, verdict.message, verdict.expectation)
-        if verdict.gating:
-            message = verdict.message if actual == Outcome.PASS else f"{verdict.message}\n{details}"
-            return Verdict(verdict.outcome, True, False, message, verdict.expectation)
-    if actual in _FAILING:
-        return Verdict(str(actual), True, False, details or f"[{actual}]")
+    ((part,), _) = judge_parts(
+        scenario.id,
+        [Part(scenario.id, str(actual))],
+        expectations=expectations,
+        today=today or dt.date.today(),
+        unsupported_gates=True,
+    )
+    if part.outcome == Outcome.XFAIL:
+        return Verdict(str(Outcome.XFAIL), False, True, part.message, part.expectation)
+    if part.gating:
+        message = "\n".join(filter(None, [part.message, details if actual != Outcome.PASS else ""]))
+        return Verdict(part.outcome, True, False, message or f"[{actual}]", part.expectation)
     if result is not None and result.outcome != Outcome.PASS:
         # Failures exist, but all rest on weaker evidence than --evidence asks for: shown, not gating.
         below = format_failure(result, EvidenceLevel.INFERRED)
@@ -88,10 +154,6 @@ class FuzzVerdict:
     outcomes: tuple[str, ...]
 
 
-_Judged = tuple[str, bool, str]
-"""A tally's reported outcome, whether it fails the run, and why."""
-
-
 def judge_fuzz(
     item_id: str,
     tallies: Sequence[Tally],
@@ -103,24 +165,25 @@ def judge_fuzz(
 ) -> FuzzVerdict:
     """Decide the outcome of the fuzz item ``item_id`` from its tallies, the evidence threshold and the expectations.
 
-    Each tally is one check record; the item fails the run when one of them gates. UNSUPPORTED only says the
-    operation left the fuzz set (the scenarios judge missing operations): an item of nothing but UNSUPPORTED
-    tallies is skipped, never passed.
+    Each tally is one part (one check record); the item fails the run when one of them gates. An item of nothing
+    but UNSUPPORTED tallies is skipped, never passed (the scenarios judge missing operations).
     """
-    judged, stale = _judge_tallies(item_id, tallies, evidence, expectations, today or dt.date.today())
-    outcomes = tuple(outcome for outcome, _, _ in judged)
-    gating = [(t, message) for t, (_, gates, message) in zip(tallies, judged, strict=True) if gates]
+    parts = [Part(t.check_id, t.outcome, _gates(t, evidence)) for t in tallies]
+    judged, stale = judge_parts(
+        item_id, parts, expectations=expectations, today=today or dt.date.today(), unsupported_gates=False
+    )
+    gating = [(t, j.message) for t, j in zip(tallies, judged, strict=True) if j.gating]
     excused = [
         t
-        for t, (outcome, gates, _) in zip(tallies, judged, strict=True)
-        if not gates and (outcome != t.outcome or t.outcome in (Outcome.FAIL, Outcome.ERROR))
+        for t, j in zip(tallies, judged, strict=True)
+        if not j.gating and (j.outcome != t.outcome or t.outcome in (Outcome.FAIL, Outcome.ERROR))
     ]
     if error is not None:
         verdict = Verdict(str(Outcome.ERROR), True, False, error)
     elif stale:
         verdict = Verdict(str(Outcome.XPASS), True, False, stale)
     elif gating:
-        outcome = worst(o for o, g, _ in judged if g)
+        outcome = worst(j.outcome for j in judged if j.gating)
         verdict = Verdict(str(outcome), True, False, fuzz_failure_text(item_id, gating))
     elif excused:
         text = fuzz_failure_text(item_id, [(t, "") for t in excused])
@@ -132,44 +195,7 @@ def judge_fuzz(
         verdict = Verdict(str(Outcome.UNSUPPORTED), False, False, note, skipped=True)
     else:
         verdict = Verdict(str(Outcome.PASS), False, False, _summary(tallies))
-    return FuzzVerdict(verdict, outcomes)
-
-
-def _judge_tallies(
-    item_id: str, tallies: Sequence[Tally], evidence: str, expectations: Expectations | None, today: dt.date
-) -> tuple[list[_Judged], str]:
-    """Apply the evidence threshold and the expectations to each tally; also returns a stale item entry's message.
-
-    An expectations entry names one check record (``fuzz:negative:CreateCollaboration``, which for a per-operation
-    check is also its item) or an item that covers several (``fuzz:stateful``, ``fuzz:model-drift``: what
-    ``cleanrooms-conformance expectations --from`` writes for a failed item); an item entry applies to the item's
-    failures that have no entry of their own, taken together.
-    """
-    judged: list[_Judged | None] = []
-    pending: list[int] = []
-    for index, tally in enumerate(tallies):
-        if expectations is not None and expectations.lookup(tally.check_id) is not None:
-            verdict = expectations.judge(tally.check_id, tally.outcome, today=today)
-            judged.append((verdict.outcome, verdict.gating, verdict.message))
-        elif tally.outcome in (Outcome.PASS, Outcome.UNSUPPORTED) or not _gates(tally, evidence):
-            judged.append((tally.outcome, False, ""))
-        else:
-            judged.append(None)
-            pending.append(index)
-    stale = ""
-    own = item_id in {t.check_id for t in tallies}  # a per-operation item: its entry is its tally's, judged above
-    if expectations is not None and not own and expectations.lookup(item_id) is not None:
-        outcome = str(worst(tallies[i].outcome for i in pending)) if pending else str(Outcome.PASS)
-        verdict = expectations.judge(item_id, outcome, today=today)
-        if not pending and verdict.gating:
-            stale = verdict.message
-        for index in pending:
-            excused = verdict.outcome == Outcome.XFAIL
-            judged[index] = (str(Outcome.XFAIL) if excused else tallies[index].outcome, verdict.gating, verdict.message)
-    else:
-        for index in pending:
-            judged[index] = (tallies[index].outcome, True, "")
-    return [j for j in judged if j is not None], stale
+    return FuzzVerdict(verdict, tuple(j.outcome for j in judged))
 
 
 def _gates(tally: Tally, evidence: str) -> bool:
@@ -212,21 +238,3 @@ def _summary(tallies: Sequence[Tally]) -> str:
 def cut_note(tally: Tally) -> str:
     """The "cut short: ..." part of a tally's note ('' when its budget did not end it)."""
     return next((part for part in tally.note.split("; ") if part.startswith("cut short")), "")
-
-
-def write_reports(
-    directory: Path,
-    run: rec.RunInfo,
-    scenarios: Sequence[rec.ScenarioRecord],
-    checks: Sequence[rec.CheckRecord],
-    operations: Iterable[str],
-    *,
-    mask_accounts: bool = False,
-) -> list[Path]:
-    """Redact and write ``results.json`` and ``index.html`` for one run; returns the paths written."""
-    # Imported here: the HTML layer (jinja2) is needed once, by the process that writes the report, not by every
-    # xdist worker.
-    from conformance.report.folder import write_report
-
-    results = Results(run=run, scenarios=tuple(scenarios), checks=tuple(checks))
-    return list(write_report(directory, results, operations=operations, mask_accounts=mask_accounts))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from conformance.fuzz.judge import Problem
@@ -12,7 +13,7 @@ from conformance.report.expectations import Expectations, load_expectations
 from conformance.report.records import CheckRecord, ScenarioRecord
 from conformance.scenario.loader import load_scenario
 from conformance.scenario.runner import run_scenario
-from conformance.verdict import Verdict, judge, judge_fuzz
+from conformance.verdict import Part, Verdict, judge, judge_fuzz, judge_parts
 from tests.scenario.fakes import ACCOUNTS, ScriptedCaller, error, raw_response
 
 SCENARIO = """\
@@ -117,3 +118,12 @@ def test_a_fuzz_item_with_nothing_to_run_on_is_skipped_and_an_error_fails() -> N
     assert (lacking.outcome, lacking.skipped, lacking.failed) == ("UNSUPPORTED", True, False)
     broken = judge_fuzz(ITEM, [], evidence="inferred", expectations=None, error="target could not be started").verdict
     assert (broken.outcome, broken.failed, broken.message) == ("ERROR", True, "target could not be started")
+
+
+def test_one_rule_judges_the_parts_of_both_kinds_of_item() -> None:
+    today = dt.date(2026, 1, 1)
+    parts = [Part("x#1", "UNSUPPORTED"), Part("x#2", "FAIL", gates=False), Part("x#3", "ERROR")]
+    as_scenario, _ = judge_parts("x", parts, expectations=None, today=today, unsupported_gates=True)
+    as_fuzz, _ = judge_parts("x", parts, expectations=None, today=today, unsupported_gates=False)
+    assert [(j.outcome, j.gating) for j in as_scenario] == [("UNSUPPORTED", True), ("FAIL", False), ("ERROR", True)]
+    assert [(j.outcome, j.gating) for j in as_fuzz] == [("UNSUPPORTED", False), ("FAIL", False), ("ERROR", True)]

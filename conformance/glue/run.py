@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shlex
 import time
-from collections.abc import Generator
+from collections.abc import Generator, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +27,9 @@ from conformance.model.vocabulary import Outcome
 from conformance.report import records as rec
 from conformance.report.families import OTHER, operation_family
 from conformance.report.redact import redact_text
+from conformance.report.results import Results
 from conformance.targets.errors import TargetError
 from conformance.targets.running import probe
-from conformance.verdict import write_reports
 
 
 class RunPlugin:
@@ -159,7 +159,7 @@ class RunPlugin:
             extra={"accounts": {a.name: a.account_id for a in state.spec.actors.values() if a.account_id}},
             selection="; ".join(selection),
         )
-        self.report_paths = write_reports(
+        self.report_paths = _write_reports(
             partial_dir(state.report_dir) if selection else state.report_dir,
             run,
             [*state.scenarios, *self.collection_errors.values()],
@@ -207,3 +207,21 @@ class RunPlugin:
 def _capped(text: str, limit: int = 4000) -> str:
     # A collection error names file:line and the problem; a hostile file must not make the report huge.
     return text if len(text) <= limit else text[:limit] + f"... ({len(text):,} characters)"
+
+
+def _write_reports(
+    directory: Path,
+    run: rec.RunInfo,
+    scenarios: Sequence[rec.ScenarioRecord],
+    checks: Sequence[rec.CheckRecord],
+    operations: Iterable[str],
+    *,
+    mask_accounts: bool = False,
+) -> list[Path]:
+    """Redact and write ``results.json`` and ``index.html`` for one run; returns the paths written."""
+    # Imported here: the HTML layer (jinja2) is needed once, by the process that writes the report, not by every
+    # xdist worker.
+    from conformance.report.folder import write_report
+
+    results = Results(run=run, scenarios=tuple(scenarios), checks=tuple(checks))
+    return list(write_report(directory, results, operations=operations, mask_accounts=mask_accounts))
