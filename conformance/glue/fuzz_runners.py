@@ -21,6 +21,7 @@ from conformance.fuzz import drift
 from conformance.fuzz.catalogue import PROPERTIES, STRATEGIES
 from conformance.fuzz.judge import Problem
 from conformance.fuzz.results import Finding, Tally
+from conformance.glue.configure import limit_overrides
 from conformance.glue.fuzz_budget import budget_of
 from conformance.glue.fuzz_checks import Check, fuzz_operations
 from conformance.glue.session import FUZZ, SESSION
@@ -28,7 +29,7 @@ from conformance.scenario.library import builtin_dir
 from conformance.targets.errors import TargetError
 from conformance.targets.running import RunningTarget, start_target
 from conformance.targets.servers import MOTO_ACCOUNT_HEADER
-from conformance.targets.spec import LimitOverrides, parse_target
+from conformance.targets.spec import parse_target
 
 if TYPE_CHECKING:
     from conformance.fuzz.campaign import Campaign
@@ -192,9 +193,7 @@ def _compare_target(item: CheckRun) -> RunningTarget:
                 option.compare_target,
                 config_file=option.target_config,
                 region=option.region,
-                timeouts=LimitOverrides(
-                    option.connect_timeout, option.read_timeout, option.call_deadline, option.max_response_bytes
-                ),
+                timeouts=limit_overrides(option),
                 allow_accounts=option.allow_account,
             )
             state.compare = start_target(spec)
