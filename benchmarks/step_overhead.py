@@ -8,7 +8,7 @@ reference emulator (in this process, as in a suite worker). Per step and side by
 * ``target.call``: the targets layer's call (hooks, classification into a CallResult);
 * ``runner, no model checks``: ``run_scenario(model_checks=False)`` (templating, matching, saving);
 * ``runner``: ``run_scenario`` with the shape and wire checks;
-* ``runner + records``: the above plus ``verdict.judge`` and ``verdict.build_records``, i.e. everything a
+* ``runner + records``: the above plus ``verdict.judge`` and ``item_records.scenario_records``, i.e. everything a
   scenario item does per step. Its ratio to ``bare`` is held to the target (<= 1.25x).
 
 The library section runs the 102 built-in scenarios through the same path and reports which share of a step is
@@ -27,6 +27,7 @@ from typing import Any
 
 from benchmarks import common
 from conformance import verdict
+from conformance.item_records import scenario_records
 from conformance.scenario.format import Scenario
 from conformance.scenario.library import builtin_dir
 from conformance.scenario.loader import load_scenario, load_scenarios
@@ -100,7 +101,7 @@ def _full(scenario: Scenario, target: RunningTarget, run_id: str) -> ScenarioRes
     started = time.perf_counter()
     result = run_scenario(scenario, target, run_id=run_id, accounts=target.accounts)
     judged = verdict.judge(scenario, result, evidence="inferred", expectations=None)
-    verdict.build_records(
+    scenario_records(
         scenario,
         result,
         verdict=judged,

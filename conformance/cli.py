@@ -147,7 +147,7 @@ class _OptionGroup:
 
 def _run_parser() -> argparse.ArgumentParser:
     """``run``'s options and the suite's pytest options, for ``run --help`` and for checking values up front."""
-    from conformance import fuzz_plugin, plugin
+    from conformance.glue.options import add_options
 
     parser = argparse.ArgumentParser(
         prog="cleanrooms-conformance run",
@@ -167,8 +167,7 @@ def _run_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--report-dir", default="reports", help="folder for reports/<target>/ (default: reports)")
     shim = _OptionGroup(parser)
-    plugin.pytest_addoption(shim)  # type: ignore[arg-type]  # duck-typed: getgroup and addoption only
-    fuzz_plugin.pytest_addoption(shim)  # type: ignore[arg-type]
+    add_options(shim)  # type: ignore[arg-type]  # duck-typed: getgroup and addoption only
     return parser
 
 

@@ -1,46 +1,114 @@
-"""Glue between a scenario result and what the run reports: the final outcome, and the records of every step.
+"""The verdict of an item of a run, a scenario or a fuzz check: its reported outcome, and whether it fails the run.
 
-It combines three things the layers below keep apart: the runner's result (:mod:`conformance.scenario`), the
-evidence threshold (``--evidence``) and the expectations file (:mod:`conformance.report.expectations`). It has
-no pytest in it, so the CLI, benchmarks and tests can use it directly; ``plugin.py`` maps a :class:`Verdict`
-onto pytest's pass / fail / xfail.
+It combines three things the layers below keep apart: what ran (a scenario's result from
+:mod:`conformance.scenario`, a fuzz check's tallies from :mod:`conformance.fuzz`), the evidence threshold
+(``--evidence``) and the expectations file (:mod:`conformance.report.expectations`). Both kinds are judged by one
+function, :func:`judge_parts` (a scenario is one part, a fuzz check one part per tally), and end in one
+:class:`Verdict`. No pytest here, so the CLI, benchmarks and tests can use it directly; the pytest items only map
+a verdict onto pass / fail / skip / xfail (:mod:`conformance.glue.items`), and the records of an item are built
+from its verdict by :mod:`conformance.item_records`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from conformance.report import records as rec
-from conformance.report.exchanges import request_mapping, response_mapping
+from conformance.model.vocabulary import EvidenceLevel, Outcome, level_of, worst
 from conformance.report.expectations import Expectation, Expectations
-from conformance.report.results import Results
 from conformance.scenario.failure_text import format_failure
-from conformance.scenario.format import EvidenceLevel, Scenario
-from conformance.scenario.outcomes import Outcome
-from conformance.scenario.runner import ScenarioResult, StepResult
+from conformance.scenario.format import Scenario
+from conformance.scenario.runner import ScenarioResult
 
 if TYPE_CHECKING:
-    from conformance.report.recording import Difference
-
-_FAILING = {Outcome.FAIL, Outcome.ERROR, Outcome.UNSUPPORTED, Outcome.XPASS}
+    from conformance.fuzz.results import Tally
 
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    """The final judgement of one scenario on one target."""
+    """The final judgement of one item (a scenario, a fuzz check) on one target."""
 
     outcome: str
-    """What the reports show: PASS, FAIL, UNSUPPORTED, ERROR, XFAIL or XPASS."""
+    """What the reports show: PASS, FAIL, UNSUPPORTED, ERROR, XFAIL, XPASS or SKIPPED."""
     failed: bool
-    """True when this scenario fails the run (a regression, a stale or expired expectation)."""
+    """True when this item fails the run (a regression, a stale or expired expectation)."""
     xfail: bool
     """True when it failed but does not fail the run (listed in the expectations, or below ``--evidence``)."""
     message: str
     expectation: Expectation | None = None
+    skipped: bool = False
+    """Not run, or nothing to run on (a fuzz check of an operation the target lacks): a pytest skip, never a PASS."""
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One judged piece of an item: a scenario as a whole, or one tally (check record) of a fuzz check."""
+
+    check_id: str
+    outcome: str
+    """What happened: PASS, FAIL, ERROR or UNSUPPORTED."""
+    gates: bool = True
+    """Whether its failures rest on evidence at ``--evidence`` or stronger."""
+
+
+@dataclass(frozen=True, slots=True)
+class PartVerdict:
+    """A part's reported outcome, whether it fails the run, why, and the expectations entry that applied."""
+
+    outcome: str
+    gating: bool
+    message: str = ""
+    expectation: Expectation | None = None
+
+
+def judge_parts(
+    item_id: str,
+    parts: Sequence[Part],
+    *,
+    expectations: Expectations | None,
+    today: dt.date,
+    unsupported_gates: bool,
+) -> tuple[list[PartVerdict], str]:
+    """Apply the evidence threshold and the expectations to each part; also returns a stale item entry's message.
+
+    An expectations entry names one part (a scenario; ``fuzz:negative:CreateCollaboration``, which for a
+    per-operation fuzz check is also its item) or an item that covers several (``fuzz:stateful``,
+    ``fuzz:model-drift``: what ``cleanrooms-conformance expectations --from`` writes for a failed item); an item
+    entry applies to the item's failures that have no entry of their own, taken together. ``unsupported_gates``:
+    whether UNSUPPORTED fails the run (for a scenario; a fuzz check's only says its operation left the fuzz set).
+    """
+    judged: list[PartVerdict | None] = []
+    pending: list[int] = []
+    for index, part in enumerate(parts):
+        if expectations is not None and expectations.lookup(part.check_id) is not None:
+            found = expectations.judge(part.check_id, part.outcome, today=today)
+            judged.append(PartVerdict(found.outcome, found.gating, found.message, found.expectation))
+        elif (
+            part.outcome == Outcome.PASS
+            or (part.outcome == Outcome.UNSUPPORTED and not unsupported_gates)
+            or not part.gates
+        ):
+            judged.append(PartVerdict(part.outcome, False))
+        else:
+            judged.append(None)
+            pending.append(index)
+    stale = ""
+    own = item_id in {p.check_id for p in parts}  # the item is one of its parts: its entry was applied above
+    if expectations is not None and not own and expectations.lookup(item_id) is not None:
+        outcome = str(worst(parts[i].outcome for i in pending)) if pending else str(Outcome.PASS)
+        found = expectations.judge(item_id, outcome, today=today)
+        if not pending and found.gating:
+            stale = found.message
+        for index in pending:
+            excused = found.outcome == Outcome.XFAIL
+            reported = str(Outcome.XFAIL) if excused else parts[index].outcome
+            judged[index] = PartVerdict(reported, found.gating, found.message, found.expectation)
+    else:
+        for index in pending:
+            judged[index] = PartVerdict(parts[index].outcome, True)
+    return [j for j in judged if j is not None], stale
 
 
 def judge(
@@ -57,17 +125,20 @@ def judge(
     if result is None:
         actual, details = Outcome.ERROR, f"[ERROR] {error or 'the scenario did not run'}"
     else:
-        actual = result.outcome_at(level)
+        actual = result.outcome_at(level)  # failures below --evidence leave it PASS here
         details = format_failure(result, level)
-    if expectations is not None:
-        verdict = expectations.judge(scenario.id, str(actual), today=today or dt.date.today())
-        if verdict.outcome == Outcome.XFAIL:
-            return Verdict(str(Outcome.XFAIL), False, True, verdict.message, verdict.expectation)
-        if verdict.gating:
-            message = verdict.message if actual == Outcome.PASS else f"{verdict.message}\n{details}"
-            return Verdict(verdict.outcome, True, False, message, verdict.expectation)
-    if actual in _FAILING:
-        return Verdict(str(actual), True, False, details or f"[{actual}]")
+    ((part,), _) = judge_parts(
+        scenario.id,
+        [Part(scenario.id, str(actual))],
+        expectations=expectations,
+        today=today or dt.date.today(),
+        unsupported_gates=True,
+    )
+    if part.outcome == Outcome.XFAIL:
+        return Verdict(str(Outcome.XFAIL), False, True, part.message, part.expectation)
+    if part.gating:
+        message = "\n".join(filter(None, [part.message, details if actual != Outcome.PASS else ""]))
+        return Verdict(part.outcome, True, False, message or f"[{actual}]", part.expectation)
     if result is not None and result.outcome != Outcome.PASS:
         # Failures exist, but all rest on weaker evidence than --evidence asks for: shown, not gating.
         below = format_failure(result, EvidenceLevel.INFERRED)
@@ -76,157 +147,95 @@ def judge(
     return Verdict(str(Outcome.PASS), False, False, "")
 
 
-def build_records(
-    scenario: Scenario,
-    result: ScenarioResult | None,
+@dataclass(frozen=True, slots=True)
+class FuzzVerdict:
+    """The verdict of a fuzz item, and the outcome each of its tallies is reported with."""
+
+    verdict: Verdict
+    outcomes: tuple[str, ...]
+
+
+def judge_fuzz(
+    item_id: str,
+    tallies: Sequence[Tally],
     *,
-    verdict: Verdict,
-    target: str,
-    rerun: str,
-    duration_ms: float,
-    root: Path | None = None,
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The scenario record and one check record per step that ran, as plain dicts (they cross processes)."""
-    file = _display_path(scenario.file, root)
-    checks: list[dict[str, Any]] = []
-    for step_result in result.steps if result is not None else ():
-        step = step_result.step
-        check = rec.CheckRecord(
-            check_id=f"{scenario.id}#{step.index}",
-            scenario_id=scenario.id,
-            target=target,
-            outcome=str(step_result.outcome),
-            step=step.index,
-            step_name=step.label,
-            file=file,
-            line=step.line,
-            operation=step.operation,
-            actor=step.actor,
-            evidence_level=str(step.evidence.level),
-            evidence_source=step.evidence.source,
-            failures=tuple(
-                rec.FailureRecord(
-                    kind=failure.kind,
-                    message=failure.message,
-                    path=failure.path,
-                    evidence_level=str(failure.evidence.level),
-                    evidence_source=failure.evidence.source,
-                )
-                for failure in step_result.failures
-            ),
-            request=_request_of(step_result),
-            response=response_mapping(step_result.exchange),
-            diff="\n".join(str(f) for f in step_result.failures) or None,
-            duration_ms=step_result.duration_s * 1000,
-            alternative=step_result.alternative,
-        )
-        checks.append(rec.to_dict(check))
-    scenario_record = rec.ScenarioRecord(
-        scenario_id=scenario.id,
-        title=scenario.title,
-        target=target,
-        outcome=verdict.outcome,
-        file=file,
-        line=scenario.line,
-        since=scenario.since.isoformat(),
-        tags=scenario.tags,
-        evidence_level=_evidence_of(scenario),
-        message=verdict.message,
-        rerun=rerun,
-        duration_ms=duration_ms,
-        expectation=verdict.expectation.to_dict() if verdict.expectation is not None else None,
-    )
-    return rec.to_dict(scenario_record), checks
+    evidence: str,
+    expectations: Expectations | None,
+    error: str | None = None,
+    today: dt.date | None = None,
+) -> FuzzVerdict:
+    """Decide the outcome of the fuzz item ``item_id`` from its tallies, the evidence threshold and the expectations.
 
-
-def _request_of(step_result: StepResult) -> dict[str, Any]:
-    """The step's request as the report shows it; a ``pages: all`` step shows its first page and the page count."""
-    request = request_mapping(step_result.request, step_result.exchange)
-    if step_result.pages:
-        request["pages"] = 1 + len(step_result.pages)
-    return request
-
-
-def _evidence_of(scenario: Scenario) -> str:
-    """The scenario's own declared level, whatever the target answered.
-
-    A scenario's level must not change with the target: the levels table of one run is compared with another's
-    (a moto run with the reference's), and an UNSUPPORTED or failing scenario is the same scenario as a passing
-    one. Each failure keeps its own level in the check records.
+    Each tally is one part (one check record); the item fails the run when one of them gates. An item of nothing
+    but UNSUPPORTED tallies is skipped, never passed (the scenarios judge missing operations).
     """
-    return str(scenario.evidence.level)
-
-
-def _display_path(path: Path, root: Path | None) -> str:
-    for base in (root, Path.cwd()):
-        if base is None:
-            continue
-        try:
-            return str(path.resolve().relative_to(base.resolve()))
-        except ValueError:
-            continue
-    return str(path)
-
-
-def write_reports(
-    directory: Path,
-    run: rec.RunInfo,
-    scenarios: Sequence[Mapping[str, Any]],
-    checks: Sequence[Mapping[str, Any]],
-    operations: Iterable[str],
-    *,
-    mask_accounts: bool = False,
-) -> list[Path]:
-    """Redact and write ``results.json`` and ``index.html`` for one run; returns the paths written."""
-    # Imported here: the HTML layer (jinja2) is needed once, by the process that writes the report, not by every
-    # xdist worker.
-    from conformance.report.folder import write_report
-
-    results = Results(
-        run=run,
-        scenarios=tuple(rec.from_dict(rec.ScenarioRecord, s) for s in scenarios),
-        checks=tuple(rec.from_dict(rec.CheckRecord, c) for c in checks),
+    parts = [Part(t.check_id, t.outcome, _gates(t, evidence)) for t in tallies]
+    judged, stale = judge_parts(
+        item_id, parts, expectations=expectations, today=today or dt.date.today(), unsupported_gates=False
     )
-    return list(write_report(directory, results, operations=operations, mask_accounts=mask_accounts))
+    gating = [(t, j.message) for t, j in zip(tallies, judged, strict=True) if j.gating]
+    excused = [
+        t
+        for t, j in zip(tallies, judged, strict=True)
+        if not j.gating and (j.outcome != t.outcome or t.outcome in (Outcome.FAIL, Outcome.ERROR))
+    ]
+    if error is not None:
+        verdict = Verdict(str(Outcome.ERROR), True, False, error)
+    elif stale:
+        verdict = Verdict(str(Outcome.XPASS), True, False, stale)
+    elif gating:
+        outcome = worst(j.outcome for j in judged if j.gating)
+        verdict = Verdict(str(outcome), True, False, fuzz_failure_text(item_id, gating))
+    elif excused:
+        text = fuzz_failure_text(item_id, [(t, "") for t in excused])
+        entry = expectations.lookup(item_id) if expectations is not None else None
+        message = f"failures below --evidence or listed in the expectations:\n{text}"
+        verdict = Verdict(str(Outcome.XFAIL), False, True, message, entry)
+    elif tallies and all(t.outcome == Outcome.UNSUPPORTED for t in tallies):
+        note = "; ".join(t.note for t in tallies if t.note)
+        verdict = Verdict(str(Outcome.UNSUPPORTED), False, False, note, skipped=True)
+    else:
+        verdict = Verdict(str(Outcome.PASS), False, False, _summary(tallies))
+    return FuzzVerdict(verdict, tuple(j.outcome for j in judged))
 
 
-def with_recording_differences(
-    judged: Verdict,
-    scenario_record: dict[str, Any],
-    checks: list[dict[str, Any]],
-    found: Sequence[Difference],
-    *,
-    recording: Path,
-) -> tuple[Verdict, dict[str, Any], list[dict[str, Any]]]:
-    """Fold differences from a golden recording into the verdict and the records: each one fails its step.
+def _gates(tally: Tally, evidence: str) -> bool:
+    # The level as the vocabulary's EvidenceLevel (a str): whether the fuzz layer types the threshold as its text or
+    # as the enum, both compare it right. Any: the fuzz layer's own annotation of it is in flux (issue 13).
+    return bool(cast(Any, tally).gates(level_of(evidence)))
 
-    A comparison with a recording is something the user asked for explicitly, so its differences always gate,
-    whatever ``--evidence`` says; their evidence is the recording itself.
-    """
-    if not found:
-        return judged, scenario_record, checks
-    by_step: dict[int, list[Difference]] = {}
-    for difference in found:
-        by_step.setdefault(difference.step, []).append(difference)
-    for check in checks:
-        extra = by_step.get(int(check.get("step") or 0), [])
-        if not extra:
-            continue
-        check["failures"] = [
-            *check["failures"],
-            *(
-                rec.to_dict(
-                    rec.FailureRecord("recording", str(d), evidence_level="documented", evidence_source=str(recording))
-                )
-                for d in extra
-            ),
-        ]
-        if check["outcome"] == Outcome.PASS:
-            check["outcome"] = str(Outcome.FAIL)
-    lines = "\n".join(f"  - {d}" for d in found)
-    message = f"[FAIL] differs from the recording {recording}:\n{lines}"
-    if judged.message:
-        message = f"{judged.message}\n{message}"
-    outcome = judged.outcome if judged.outcome in {Outcome.ERROR, Outcome.UNSUPPORTED} else str(Outcome.FAIL)
-    scenario_record = {**scenario_record, "outcome": outcome, "message": message}
-    return Verdict(outcome, True, False, message, judged.expectation), scenario_record, checks
+
+def fuzz_failure_text(item_id: str, gating: Sequence[tuple[Tally, str]]) -> str:
+    """What a failed fuzz item says: each failing operation, its findings and their reproducers."""
+    if not gating:
+        return ""
+    lines = [f"{item_id}: {len(gating)} operation(s) failed"]
+    for tally, message in gating:
+        lines.append(f"{tally.check_id}: {tally.outcome} ({tally.failed} of {tally.variants} variants failed)")
+        if message:
+            lines.append(f"  {message}")
+        if tally.note:
+            lines.append(f"  note: {tally.note}")
+        for finding in tally.findings:
+            lines.append(f"  - {finding.label}")
+            lines += [f"      {problem}" for problem in finding.problems[:4]]
+            if finding.reproducer:
+                lines.append(f"      reproducer: {finding.reproducer}")
+            if finding.curl:
+                lines.append(f"      curl: {finding.curl}")
+    return "\n".join(lines)
+
+
+def _summary(tallies: Sequence[Tally]) -> str:
+    ran = sum(t.variants for t in tallies)
+    passed = sum(t.passed for t in tallies)
+    unsupported = [t.operation for t in tallies if t.outcome == Outcome.UNSUPPORTED]
+    text = f"{ran} variants over {len(tallies)} operation(s), {passed} passed"
+    text += f"; not implemented: {', '.join(unsupported)}" if unsupported else ""
+    cut = [cut_note(t) for t in tallies if cut_note(t)]
+    return text + (f"; {cut[0]}" if cut else "")
+
+
+def cut_note(tally: Tally) -> str:
+    """The "cut short: ..." part of a tally's note ('' when its budget did not end it)."""
+    return next((part for part in tally.note.split("; ") if part.startswith("cut short")), "")

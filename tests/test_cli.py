@@ -20,7 +20,7 @@ def test_a_run_without_those_plugins_still_collects_the_whole_library(pytester: 
     assert result.ret == 0
     listed = result.stdout.str()
     assert "collaboration-create-basic.yaml::collaboration-create-basic" in listed
-    assert "model-checksums.json::fuzz:schemathesis" in listed
+    assert "conformance/fuzz/schemathesis_run.py::fuzz:schemathesis" in listed
 
 
 def test_openapi_prints_the_document_of_a_release(capsys: pytest.CaptureFixture[str]) -> None:

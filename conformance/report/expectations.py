@@ -106,8 +106,11 @@ class Expectation:
 
 
 @dataclass(frozen=True, slots=True)
-class Verdict:
-    """What a scenario's outcome becomes once the expectations are applied, and whether it fails the run."""
+class Judgement:
+    """What one outcome becomes once the expectations are applied, and whether it fails the run.
+
+    One part of an item's :class:`conformance.verdict.Verdict` (which also weighs ``--evidence``).
+    """
 
     outcome: str
     gating: bool
@@ -133,7 +136,7 @@ class Expectations:
         """``file:line`` of an entry, for messages."""
         return f"{self.path or 'expectations'}:{entry.line}"
 
-    def judge(self, scenario_id: str, actual_outcome: str, *, today: dt.date) -> Verdict:
+    def judge(self, scenario_id: str, actual_outcome: str, *, today: dt.date) -> Judgement:
         """Apply the entry for ``scenario_id`` (if any) to the outcome the scenario actually had.
 
         ``actual_outcome`` is PASS, FAIL, ERROR or UNSUPPORTED. An entry is valid through its ``expires`` day.
@@ -142,17 +145,17 @@ class Expectations:
             raise ValueError(f"cannot judge outcome {actual_outcome!r}: expected PASS, {', '.join(FAILING)}")
         entry = self.lookup(scenario_id)
         if entry is None:
-            return Verdict(actual_outcome, actual_outcome in FAILING, "")
+            return Judgement(actual_outcome, actual_outcome in FAILING, "")
         where = self.where(entry)
         if actual_outcome == "PASS":
-            return Verdict(
+            return Judgement(
                 "XPASS",
                 True,
                 f"{scenario_id} passed but {where} expects {entry.outcome}: the entry is stale, remove it",
                 entry,
             )
         if entry.expires is not None and today > entry.expires:
-            return Verdict(
+            return Judgement(
                 actual_outcome,
                 True,
                 f"expectation {entry.id!r} ({where}) expired on {entry.expires.isoformat()}: "
@@ -160,14 +163,14 @@ class Expectations:
                 entry,
             )
         if actual_outcome != entry.outcome:
-            return Verdict(
+            return Judgement(
                 actual_outcome,
                 True,
                 f"{scenario_id} ended {actual_outcome} but {where} expects {entry.outcome}: "
                 f"update the entry's outcome if the new failure is understood",
                 entry,
             )
-        return Verdict("XFAIL", False, entry.reason, entry)
+        return Judgement("XFAIL", False, entry.reason, entry)
 
     def unknown(self, known_ids: Iterable[str]) -> list[tuple[Expectation, str | None]]:
         """Entries whose id names nothing the suite has, each with the closest known id (a misspelling's fix).
@@ -201,7 +204,7 @@ class Expectations:
         return [e for e in self.entries if e.id not in seen]
 
 
-def exit_code(verdicts: Iterable[Verdict]) -> int:
+def exit_code(verdicts: Iterable[Judgement]) -> int:
     """:data:`EXIT_REGRESSION` when any verdict gates, else :data:`EXIT_OK`."""
     return EXIT_REGRESSION if any(v.gating for v in verdicts) else EXIT_OK
 

@@ -12,11 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from conformance.model.vocabulary import EVIDENCE_LEVELS
+
 from .coverage import Coverage
 from .coverage import coverage as model_coverage
 from .families import family_order, operation_family
 from .files import atomic_write_text
-from .records import EVIDENCE_LEVELS, CheckRecord, ScenarioRecord
+from .records import CheckRecord, ScenarioRecord
 from .render import Tally, environment
 from .results import Results
 

@@ -18,6 +18,7 @@ from .errors import ReportError
 from .exchanges import error_code
 from .files import atomic_write_text
 from .normalise import PlaceholderMap, normalise_response, without_run_id
+from .records import CheckRecord
 
 RECORDING_VERSION = 1
 
@@ -37,7 +38,7 @@ class Difference:
 def recording_of(
     scenario_id: str,
     target: str,
-    checks: Sequence[Mapping[str, Any]],
+    checks: Sequence[CheckRecord],
     *,
     accounts: Mapping[str, str],
     run_id: str,
@@ -46,13 +47,13 @@ def recording_of(
     placeholders = PlaceholderMap(accounts=accounts)
     steps = []
     for check in checks:
-        response = check.get("response") or {}
+        response = check.response or {}
         body = without_run_id(response.get("body"), run_id)
         steps.append(
             {
-                "step": check.get("step"),
-                "operation": check.get("operation"),
-                "actor": check.get("actor"),
+                "step": check.step,
+                "operation": check.operation,
+                "actor": check.actor,
                 "status": response.get("status"),
                 "error_code": error_code(response) if response else None,
                 "body": normalise_response(body, placeholders=placeholders),

@@ -15,10 +15,6 @@ from typing import Any, Literal, TypeVar
 RESULTS_VERSION = 1
 """Bumped when the layout of results.json changes incompatibly."""
 
-OUTCOMES = ("PASS", "FAIL", "UNSUPPORTED", "ERROR", "XFAIL", "XPASS", "SKIPPED")
-"""SKIPPED: a fuzz check that was not run (its time budget was spent before it started); the message says why."""
-EVIDENCE_LEVELS = ("inferred", "documented", "model")
-"""Weakest first: ``--evidence=documented`` gates on documented and model failures only."""
 COLLECTION_ERROR = "collection"
 """The ``evidence_level`` of a scenario row that stands for a file that could not be loaded (outcome ERROR)."""
 

@@ -15,8 +15,10 @@ from typing import Any
 
 import jinja2
 
+from conformance.model.vocabulary import Outcome
+
 from .exchanges import KEPT_BYTES
-from .records import OUTCOMES, CheckRecord, ScenarioRecord
+from .records import CheckRecord, ScenarioRecord
 from .results import outcome_counts
 
 NOTHING = "\N{EN DASH}"
@@ -91,6 +93,6 @@ def environment() -> jinja2.Environment:
     env.filters["pretty"] = pretty
     env.filters["when"] = when
     env.globals["anchor"] = anchor
-    env.globals["OUTCOMES"] = OUTCOMES
+    env.globals["OUTCOMES"] = tuple(outcome.value for outcome in Outcome)
     env.globals["KEPT_KIB"] = KEPT_BYTES // 1024
     return env

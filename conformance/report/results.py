@@ -17,10 +17,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from conformance.model.vocabulary import Outcome
+
 from .errors import ReportError
 from .files import atomic_write_text
 from .records import (
-    OUTCOMES,
     RESULTS_VERSION,
     CheckRecord,
     RunInfo,
@@ -33,6 +34,8 @@ from .records import (
 __all__ = ["RESULTS_FILE", "ReportError", "Results", "merge", "outcome_counts", "read_results", "write_results"]
 
 RESULTS_FILE = "results.json"
+_OUTCOMES = tuple(outcome.value for outcome in Outcome)
+"""The outcomes as the results file writes them, in the vocabulary's order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +54,7 @@ class Results:
 def outcome_counts(records: Iterable[ScenarioRecord | CheckRecord]) -> dict[str, int]:
     """Outcome → count, every outcome present (zero when none), in the fixed outcome order."""
     counts = Counter(r.outcome for r in records)
-    return {outcome: counts.get(outcome, 0) for outcome in OUTCOMES}
+    return {outcome: counts.get(outcome, 0) for outcome in _OUTCOMES}
 
 
 def write_results(directory: Path, results: Results) -> Path:
@@ -120,8 +123,8 @@ def _record(path: Path, where: str, cls: type[T], data: Any) -> T:
     except (TypeError, AttributeError) as exc:  # a required field is missing or a nested record is malformed
         raise ReportError(f"{path}: {where}: {exc}") from None
     outcome = getattr(record, "outcome", None)
-    if outcome is not None and outcome not in OUTCOMES:
-        raise ReportError(f"{path}: {where}: unknown outcome {outcome!r} (known: {', '.join(OUTCOMES)})")
+    if outcome is not None and outcome not in _OUTCOMES:
+        raise ReportError(f"{path}: {where}: unknown outcome {outcome!r} (known: {', '.join(_OUTCOMES)})")
     return record
 
 

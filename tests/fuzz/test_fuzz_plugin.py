@@ -1,5 +1,5 @@
-"""Black-box: the fuzz items as pytest collects and runs them (``-p conformance.fuzz_plugin``, which
-``conformance.plugin`` registers itself once it lists the module in ``pytest_plugins``)."""
+"""Black-box: the fuzz items as pytest collects and runs them (``-p conformance.fuzz_plugin`` names the module
+``conformance.plugin`` registers by itself: both ways load it once)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import pytest
 from conformance import fuzz_plugin
 from conformance.fuzz.catalogue import CORE_OPERATIONS, STRATEGIES
 from conformance.fuzz.systematic import generate
+from conformance.glue.fuzz_checks import checks, spread
 
 PLUGIN = ("-p", "conformance.fuzz_plugin")
 
@@ -124,7 +125,7 @@ def test_not_fuzz_leaves_them_out(pytester: pytest.Pytester) -> None:
     result = run(pytester, "--target=reference", "-m", "not fuzz", "--collect-only", "-q")
     assert "fuzz:" not in result.stdout.str()
     listed = run(pytester, "--target=reference", "-m", "fuzz", "--collect-only", "-q").stdout.str()
-    assert "model-checksums.json::fuzz:negative:CreateCollaboration" in listed
+    assert "conformance/fuzz/systematic.py::fuzz:negative:CreateCollaboration" in listed
     assert "fuzz:differential" not in listed
 
 
@@ -260,15 +261,15 @@ def test_under_xdist_the_fuzz_items_are_spread_through_the_collection_longest_fi
     positions = [i for i, nodeid in enumerate(after) if "::fuzz:" in nodeid]
     assert sorted(after) == sorted(before)
     assert after[0].endswith("fuzz:schemathesis:CreateCollaboration")
-    assert len(positions) == len(fuzz_plugin.checks(config))
+    assert len(positions) == len(checks(config))
     gaps = {b - a for a, b in itertools.pairwise(positions)}
     assert max(gaps) - min(gaps) <= 1  # evenly spaced: every slice xdist hands out holds one or two
 
 
 def test_spread_places_the_few_evenly_among_the_many() -> None:
-    assert fuzz_plugin.spread("ABC", range(9)) == ["A", 0, 1, 2, "B", 3, 4, 5, "C", 6, 7, 8]
-    assert fuzz_plugin.spread("AB", []) == ["A", "B"]
-    assert fuzz_plugin.spread([], [1, 2]) == [1, 2]
+    assert spread("ABC", range(9)) == ["A", 0, 1, 2, "B", 3, 4, 5, "C", 6, 7, 8]
+    assert spread("AB", []) == ["A", "B"]
+    assert spread([], [1, 2]) == [1, 2]
 
 
 @pytest.mark.parametrize(
@@ -352,3 +353,17 @@ def test_hypothesis_keeps_its_files_under_the_report_folder_not_the_current_dire
     assert result.ret == pytest.ExitCode.OK, result.stdout.str()[-2000:]
     assert not (pytester.path / ".hypothesis").exists()
     assert (report / "reference" / ".hypothesis").is_dir()
+
+
+def test_every_fuzz_item_is_located_at_the_module_that_makes_its_check(pytester: pytest.Pytester) -> None:
+    from conformance.fuzz.catalogue import MODULES
+
+    # Not at the library's checksums file, which once carried them all (and named it as every check's location).
+    items, _ = pytester.inline_genitems("--pyargs", "conformance", "--target=reference", "-m", "fuzz")
+    fuzz = [item for item in items if "::fuzz:" in item.nodeid]
+    assert fuzz
+    for item in fuzz:
+        check = item.name.split(":")[1]
+        assert item.nodeid == f"{MODULES[check]}::{item.name}"
+        assert item.location[0].endswith(MODULES[check])
+        assert "model-checksums" not in item.nodeid

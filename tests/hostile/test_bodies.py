@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from conformance.item_records import scenario_records
 from conformance.model.exchange import MAX_JSON_DEPTH, CallResult, Exchange, TooDeepJson, UnreadableJson, read_json
 from conformance.model.shapecheck import check_output
 from conformance.model.violations import ViolationKind
@@ -24,7 +25,7 @@ from conformance.scenario.failure_text import format_failure
 from conformance.scenario.loader import load_scenario
 from conformance.scenario.outcomes import Outcome
 from conformance.scenario.runner import run_scenario
-from conformance.verdict import Verdict, build_records
+from conformance.verdict import Verdict
 from tests.scenario.fakes import ACCOUNTS, COLLAB_ID, ScriptedCaller, collaboration, success
 
 DEEP = b"[" * 10**6 + b"]" * 10**6
@@ -107,9 +108,9 @@ def test_an_unparseable_deep_answer_is_the_steps_error_and_its_failure_text_and_
     assert "RecursionError" in text
     assert "[[[[" in text
     verdict = Verdict("ERROR", True, False, text)
-    _, (check,) = build_records(result.scenario, result, verdict=verdict, target="t", rerun="", duration_ms=1)
-    assert check["outcome"] == "ERROR"
-    assert check["response"]["body_cut"] is True
+    (check,) = scenario_records(result.scenario, result, verdict=verdict, target="t", rerun="", duration_ms=1).checks
+    assert check.outcome == "ERROR"
+    assert check.response["body_cut"] is True
 
 
 def test_a_deep_answer_botocore_could_parse_is_an_error_too(tmp_path: Path) -> None:

@@ -23,7 +23,8 @@ from pathlib import Path
 import botocore.session
 import pytest
 
-from conformance import fuzz_plugin, plugin
+from conformance.glue import items
+from conformance.glue.session import remember_credentials
 from conformance.report import redact
 from conformance.targets.running import start_target
 from conformance.targets.spec import ActorSpec
@@ -223,10 +224,10 @@ def test_failure_and_xfail_text_of_every_item_kind_is_redacted_as_it_is_made() -
     redact.remember_secrets([creds.token])
     text = f"got Authorization: AWS4-HMAC-SHA256 Credential={creds.key_id}/x, Signature={'ab' * 32} and {creds.token}"
 
-    for failure in (plugin.ScenarioFailure(text), fuzz_plugin.FuzzFailure(text)):
+    for failure in (items.ScenarioFailure(text), items.FuzzFailure(text)):
         assert _found(str(failure), creds, {"ab" * 32}) == 0
     with pytest.raises(pytest.xfail.Exception) as raised:
-        plugin.xfail(text)
+        items.xfail(text)
     assert _found(raised.value.msg, creds, {"ab" * 32}) == 0
 
 
@@ -241,5 +242,5 @@ def test_the_credentials_an_aws_profile_resolves_to_are_redacted_by_value(tmp_pa
             return session
 
     with start_target(aws_spec(accounts), ledger_dir=tmp_path, session_factory=WithToken(accounts)) as target:
-        plugin._remember_credentials(target)
+        remember_credentials(target)
     assert redact.redact_text(f"{creds.token} {creds.secret}") == f"{redact.REDACTED} {redact.REDACTED}"

@@ -186,7 +186,7 @@ def test_the_terminal_shows_each_failure_by_its_first_cause_and_junit_keeps_all(
 
 
 def test_first_lines_picks_the_headline_and_the_first_cause() -> None:
-    from conformance.plugin import first_lines
+    from conformance.glue.quiet import first_lines
 
     message = "title [s]: FAIL\nfile.yaml:7: steps[1] x -> FAIL\n  request: GET /\n  - [shape, model] a\n  - [wire] b\n"
     assert first_lines(message) == ["title [s]: FAIL", "file.yaml:7: steps[1] x -> FAIL", "  - [shape, model] a"]

@@ -13,7 +13,7 @@ from conformance.report.expectations import (
     Expectation,
     Expectations,
     ExpectationsError,
-    Verdict,
+    Judgement,
     exit_code,
     expectations_from_results,
     load_expectations,
@@ -129,7 +129,7 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_listed_failure_with_its_outcome_is_xfail(expectations: Expectations) -> None:
     verdict = expectations.judge("outsider-denied", "FAIL", today=TODAY)
 
-    assert verdict == Verdict("XFAIL", False, "moto does not check membership", expectations.entries[1])
+    assert verdict == Judgement("XFAIL", False, "moto does not check membership", expectations.entries[1])
 
 
 def test_listed_but_passing_is_a_stale_xpass(expectations: Expectations) -> None:
@@ -165,7 +165,7 @@ def test_other_failure_than_listed_gates(expectations: Expectations) -> None:
     ("outcome", "gating"), [("PASS", False), ("FAIL", True), ("ERROR", True), ("UNSUPPORTED", True)]
 )
 def test_unlisted_outcomes_stand(expectations: Expectations, outcome: str, gating: bool) -> None:
-    assert expectations.judge("not-listed", outcome, today=TODAY) == Verdict(outcome, gating, "")
+    assert expectations.judge("not-listed", outcome, today=TODAY) == Judgement(outcome, gating, "")
 
 
 def test_judge_refuses_outcomes_that_are_already_judged(expectations: Expectations) -> None:
@@ -184,8 +184,8 @@ def test_unused_entries_are_listed_in_file_order(expectations: Expectations) -> 
 
 
 def test_exit_code() -> None:
-    assert exit_code([Verdict("XFAIL", False, ""), Verdict("PASS", False, "")]) == EXIT_OK
-    assert exit_code([Verdict("XFAIL", False, ""), Verdict("XPASS", True, "")]) == EXIT_REGRESSION
+    assert exit_code([Judgement("XFAIL", False, ""), Judgement("PASS", False, "")]) == EXIT_OK
+    assert exit_code([Judgement("XFAIL", False, ""), Judgement("XPASS", True, "")]) == EXIT_REGRESSION
     assert exit_code([]) == EXIT_OK
 
 

@@ -8,17 +8,22 @@ import pytest
 
 from conformance.report.errors import ReportError
 from conformance.report.recording import differences, read_recording, recording_of, write_recording
+from conformance.report.records import CheckRecord
 
 ACCOUNTS = {"creator": "111111111111", "member": "222222222222"}
 
 
-def _check(step: int, body: Any, status: int = 200, headers: dict[str, str] | None = None) -> dict[str, Any]:
-    return {
-        "step": step,
-        "operation": "GetCollaboration",
-        "actor": "creator",
-        "response": {"status": status, "headers": headers or {}, "body": body},
-    }
+def _check(step: int, body: Any, status: int = 200, headers: dict[str, str] | None = None) -> CheckRecord:
+    return CheckRecord(
+        check_id=f"s#{step}",
+        scenario_id="s",
+        target="t",
+        outcome="PASS",
+        step=step,
+        operation="GetCollaboration",
+        actor="creator",
+        response={"status": status, "headers": headers or {}, "body": body},
+    )
 
 
 def _collab(cid: str, name: str, t: float, status: str = "INVITED") -> dict[str, Any]:

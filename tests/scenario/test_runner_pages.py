@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 
+from conformance.item_records import scenario_records
 from conformance.model.exchange import CallResult
 from conformance.scenario.loader import ScenarioError, load_scenario
 from conformance.scenario.outcomes import Outcome
 from conformance.scenario.runner import run_scenario
-from conformance.verdict import Verdict, build_records
+from conformance.verdict import Verdict
 
 from .fakes import ACCOUNTS, Call, ScriptedCaller, collaboration, error, success
 
@@ -117,10 +118,10 @@ def test_the_report_record_counts_the_pages(tmp_path: Path) -> None:
     result, _ = run(tmp_path, [page([other(1)], "t1"), page([WANTED])])
     verdict = Verdict("PASS", False, False, "")
 
-    _, checks = build_records(result.scenario, result, verdict=verdict, target="t", rerun="", duration_ms=1)
+    checks = scenario_records(result.scenario, result, verdict=verdict, target="t", rerun="", duration_ms=1).checks
 
-    assert checks[0]["request"]["pages"] == 2
-    assert checks[0]["request"]["params"] == {"memberStatus": "INVITED", "maxResults": 2}
+    assert checks[0].request["pages"] == 2
+    assert checks[0].request["params"] == {"memberStatus": "INVITED", "maxResults": 2}
 
 
 @pytest.mark.parametrize(

@@ -257,7 +257,7 @@ def test_the_cli_reads_the_ledger_of_the_report_dir_or_the_folder_given(
 
 
 def test_a_run_keeps_its_ledger_in_its_report_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from conformance import plugin
+    from conformance.glue import session as glue_session
 
     given: dict[str, Any] = {}
 
@@ -265,7 +265,9 @@ def test_a_run_keeps_its_ledger_in_its_report_folder(tmp_path: Path, monkeypatch
         given.update(options)
         return SimpleNamespace(spec=spec, actors=lambda: ())
 
-    monkeypatch.setattr(plugin, "start_target", fake_start)
-    session = plugin.Session(active=True, spec=aws_spec(ACCOUNTS), report_dir=tmp_path / "out" / "sandbox", run_id=RUN)
+    monkeypatch.setattr(glue_session, "start_target", fake_start)
+    session = glue_session.Session(
+        active=True, spec=aws_spec(ACCOUNTS), report_dir=tmp_path / "out" / "sandbox", run_id=RUN
+    )
     session.target()
     assert given["ledger_dir"] == tmp_path / "out" / ".ledger"
