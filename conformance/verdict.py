@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
 
 from conformance.model.vocabulary import EvidenceLevel, Outcome, level_of, worst
 from conformance.report.expectations import Expectation, Expectations
@@ -200,9 +200,7 @@ def judge_fuzz(
 
 
 def _gates(tally: Tally, evidence: str) -> bool:
-    # The level as the vocabulary's EvidenceLevel (a str): whether the fuzz layer types the threshold as its text or
-    # as the enum, both compare it right. Any: the fuzz layer's own annotation of it is in flux (issue 13).
-    return bool(cast(Any, tally).gates(level_of(evidence)))
+    return tally.gates(level_of(evidence))
 
 
 def fuzz_failure_text(item_id: str, gating: Sequence[tuple[Tally, str]]) -> str:
