@@ -2,9 +2,10 @@
 
 The systematic generators vary one thing at a time around a *baseline*; a baseline that the service refuses
 for reasons of its own (an account that is not invited, an analytics engine no longer offered) would turn every
-variant into the same refusal. So the 14 operations the suite is about have hand-written baselines that follow
-the spec (§3, §7, A11, A12), referring to the fixture's resources; every other operation of the model gets
-generic ones built from its shape. Each baseline is checked against the model by the tests.
+variant into the same refusal. So the operations the suite is about (the families' operations,
+:data:`conformance.model.families.OPERATIONS`) have hand-written baselines that follow the spec (§3, §7, A11,
+A12), referring to the fixture's resources; every other operation of the model gets generic ones built from its
+shape. Each baseline is checked against the model by the tests.
 
 With ``--api-version`` the seeds are those of the model at that release (:class:`~conformance.model.releases.ModelAt`):
 a hand-written baseline loses the members and enum values that came later (a list item that needs one is dropped),
@@ -25,11 +26,13 @@ from conformance.fuzz import catalogue
 from conformance.fuzz.builders import UnbuildableShape, full_value, minimal_value
 from conformance.fuzz.judge import STANDING_CODES, Planned
 from conformance.fuzz.refs import Ref
+from conformance.model import families
 from conformance.model.releases import LATEST_MODEL, ModelAt
 
-COLLAB = Ref("collab")
-REQUEST = Ref("request")
-MEMBERSHIP = Ref("membership")
+#: The fixture's resources (bound by :data:`conformance.fuzz.fixtures.SETUP` under each resource's ``ref``).
+COLLAB = Ref(families.COLLABORATION.ref)
+REQUEST = Ref(families.CHANGE_REQUEST.ref)
+MEMBERSHIP = Ref(families.MEMBERSHIP.ref)
 NEW_ACCOUNT = Ref("new_account", "account")
 
 
@@ -37,12 +40,9 @@ def account(actor: str) -> Ref:
     return Ref(f"accounts.{actor}", "account")
 
 
-#: Member name → reference, for operations without hand-written baselines (and for random inputs).
-ID_REFS: Mapping[str, Ref] = {
-    "collaborationIdentifier": COLLAB,
-    "changeRequestIdentifier": REQUEST,
-    "membershipIdentifier": MEMBERSHIP,
-}
+#: Member name → reference, for operations without hand-written baselines (and for random inputs): every
+#: family's resource, by the member that names it.
+ID_REFS: Mapping[str, Ref] = {resource.id_param: Ref(resource.ref) for resource in families.RESOURCES}
 
 #: Members whose valid values only the server can make (opaque pagination tokens, A15): never generated as
 #: "valid", since a made-up token is rightly refused.
@@ -204,13 +204,14 @@ _DERIVED_TYPES: Mapping[int, tuple[str, ...]] = {
 
 def _seed(operation_name: str, actor: str, *baselines: tuple[str, dict[str, Any]]) -> OperationSeed:
     mutating = not operation_name.startswith(_READ_PREFIXES)
+    made = families.created_by(operation_name)
     return OperationSeed(
         operation=operation_name,
         actor=actor,
         baselines=tuple(Baseline(name, params) for name, params in baselines),
         mutating=mutating,
-        # A new collaboration is a new resource; it leaves the fixture's as they were.
-        touches_fixture=mutating and operation_name != "CreateCollaboration",
+        # A new top-level resource (a collaboration) leaves the fixture's as they were.
+        touches_fixture=mutating and (made is None or made.parent is not None),
     )
 
 

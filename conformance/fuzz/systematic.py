@@ -46,22 +46,16 @@ from conformance.fuzz.values import (
     unknown_enum,
     wrong_types,
 )
+from conformance.model import families
 from conformance.model.patterns import compile_pattern
 from conformance.model.releases import LATEST_MODEL, ModelAt
 from conformance.model.shapecheck import check_input
 from conformance.model.violations import ViolationKind
 
 ACTORS = ("creator", "member", "member2", "outsider")
-#: Operations whose successful calls have round-trip reads (see :mod:`conformance.fuzz.readback`).
-ROUND_TRIPS = frozenset(
-    {
-        "CreateCollaboration",
-        "UpdateCollaboration",
-        "CreateMembership",
-        "CreateCollaborationChangeRequest",
-        "UpdateCollaborationChangeRequest",
-    }
-)
+#: Operations whose successful calls have round-trip reads (see :mod:`conformance.fuzz.readback`), declared by
+#: their families.
+ROUND_TRIPS = families.ROUND_TRIPS
 
 #: Constraint kind → the violation the shape checker reports for it.
 KIND_VIOLATION: Mapping[str, ViolationKind] = {

@@ -87,6 +87,21 @@ class Family:
     """Writes whose every optional input member comes back in the reads that follow (the ``echo`` strategy)."""
 
 
+COLLABORATION = Resource(
+    kind="collaboration",
+    key="collaboration",
+    id_param="collaborationIdentifier",
+    ref="collab",
+    get="GetCollaboration",
+    lister="ListCollaborations",
+    list_key="collaborationList",
+    create="CreateCollaboration",
+    delete="DeleteCollaboration",
+    summary="CollaborationSummary",
+    renamed=(("autoApprovedChangeRequestTypes", "autoApprovedChangeTypes"),),
+    owner_member="creatorAccountId",
+)
+
 COLLABORATIONS = Family(
     name="collaborations",
     nouns=("Collaboration",),
@@ -97,20 +112,7 @@ COLLABORATIONS = Family(
         "DeleteCollaboration",
         "ListCollaborations",
     ),
-    resource=Resource(
-        kind="collaboration",
-        key="collaboration",
-        id_param="collaborationIdentifier",
-        ref="collab",
-        get="GetCollaboration",
-        lister="ListCollaborations",
-        list_key="collaborationList",
-        create="CreateCollaboration",
-        delete="DeleteCollaboration",
-        summary="CollaborationSummary",
-        renamed=(("autoApprovedChangeRequestTypes", "autoApprovedChangeTypes"),),
-        owner_member="creatorAccountId",
-    ),
+    resource=COLLABORATION,
     round_trips=("CreateCollaboration", "UpdateCollaboration"),
 )
 
@@ -121,27 +123,43 @@ MEMBERS = Family(
     # Members are made by CreateCollaboration and change requests and named by their account, not by an id.
 )
 
+MEMBERSHIP = Resource(
+    kind="membership",
+    key="membership",
+    id_param="membershipIdentifier",
+    ref="membership",
+    get="GetMembership",
+    lister="ListMemberships",
+    list_key="membershipSummaries",
+    create="CreateMembership",
+    delete="DeleteMembership",
+    parent="collaborationIdentifier",
+    summary="MembershipSummary",
+    renamed=(("collaborationIdentifier", "collaborationId"),),
+    # A membership whose collaboration is gone, or that its member left, needs no delete.
+    ended=frozenset({"REMOVED", "COLLABORATION_DELETED"}),
+)
+
 MEMBERSHIPS = Family(
     name="memberships",
     nouns=("Membership",),
     operations=("CreateMembership", "GetMembership", "ListMemberships"),
-    resource=Resource(
-        kind="membership",
-        key="membership",
-        id_param="membershipIdentifier",
-        ref="membership",
-        get="GetMembership",
-        lister="ListMemberships",
-        list_key="membershipSummaries",
-        create="CreateMembership",
-        delete="DeleteMembership",
-        parent="collaborationIdentifier",
-        summary="MembershipSummary",
-        renamed=(("collaborationIdentifier", "collaborationId"),),
-        # A membership whose collaboration is gone, or that its member left, needs no delete.
-        ended=frozenset({"REMOVED", "COLLABORATION_DELETED"}),
-    ),
+    resource=MEMBERSHIP,
     round_trips=("CreateMembership",),
+)
+
+CHANGE_REQUEST = Resource(
+    kind="change request",
+    key="collaborationChangeRequest",
+    id_param="changeRequestIdentifier",
+    ref="request",
+    get="GetCollaborationChangeRequest",
+    lister="ListCollaborationChangeRequests",
+    list_key="collaborationChangeRequestSummaries",
+    create="CreateCollaborationChangeRequest",
+    parent="collaborationIdentifier",
+    nested=True,
+    renamed=(("collaborationIdentifier", "collaborationId"),),
 )
 
 CHANGE_REQUESTS = Family(
@@ -153,19 +171,7 @@ CHANGE_REQUESTS = Family(
         "ListCollaborationChangeRequests",
         "UpdateCollaborationChangeRequest",
     ),
-    resource=Resource(
-        kind="change request",
-        key="collaborationChangeRequest",
-        id_param="changeRequestIdentifier",
-        ref="request",
-        get="GetCollaborationChangeRequest",
-        lister="ListCollaborationChangeRequests",
-        list_key="collaborationChangeRequestSummaries",
-        create="CreateCollaborationChangeRequest",
-        parent="collaborationIdentifier",
-        nested=True,
-        renamed=(("collaborationIdentifier", "collaborationId"),),
-    ),
+    resource=CHANGE_REQUEST,
     round_trips=("CreateCollaborationChangeRequest", "UpdateCollaborationChangeRequest"),
 )
 

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import pytest
 
+from conformance.fuzz import seeds
 from conformance.fuzz.refs import placeholders
 from conformance.fuzz.seeds import CORE_OPERATIONS, OPAQUE_MEMBERS, seed_for
+from conformance.model import families
 from conformance.model.service import operation_names
 from conformance.model.shapecheck import check_input
 
@@ -25,7 +27,18 @@ def test_core_seeds_are_hand_written_and_the_first_baseline_is_required_only() -
     assert not create.touches_fixture
     assert not seed_for("GetCollaboration").mutating
     assert seed_for("CreateMembership").actor == "member2"  # invited by the fixture, not yet joined
-    assert len(CORE_OPERATIONS) == 14
+    # Every operation of the families has a hand-written seed, and nothing else has one.
+    assert CORE_OPERATIONS == families.OPERATIONS
+    assert set(seeds._CORE) == set(families.OPERATIONS)
+
+
+def test_the_fixture_references_are_the_families_resources() -> None:
+    assert set(seeds.ID_REFS) == {r.id_param for r in families.RESOURCES}
+    assert seeds.ID_REFS["membershipIdentifier"] == seeds.MEMBERSHIP
+    # A Create of a top-level resource leaves the fixture as it was; one inside it (joining) changes it.
+    assert not seed_for("CreateCollaboration").touches_fixture
+    assert seed_for("CreateMembership").touches_fixture
+    assert seed_for("CreateCollaborationChangeRequest").touches_fixture
 
 
 # --- planned refusals: a valid input must succeed unless the spec or the caller's standing says why not --------
