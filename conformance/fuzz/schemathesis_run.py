@@ -65,8 +65,9 @@ from conformance.fuzz.judge import Level, Problem
 from conformance.fuzz.plan import NO_BODY, Evidence, Plan, PlanStep, RawText
 from conformance.fuzz.profiles import ShrinkBudgetSpent, ShrinkClock, run_test
 from conformance.fuzz.refs import Ref
+from conformance.fuzz.refusals import planned_refusal
 from conformance.fuzz.results import Finding, Tally, outcome_of
-from conformance.fuzz.seeds import ID_REFS, OPAQUE_MEMBERS, account, planned_refusal, seed_for
+from conformance.fuzz.seeds import ID_REFS, OPAQUE_MEMBERS, account, seed_for
 from conformance.fuzz.sigv4 import SigV4RequestsAuth
 from conformance.model.exchange import Exchange, read_json
 from conformance.model.openapi import document

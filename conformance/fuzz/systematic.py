@@ -34,7 +34,8 @@ from conformance.fuzz.catalogue import STRATEGIES
 from conformance.fuzz.execute import Broken, Variant
 from conformance.fuzz.paths import KeyOf, Path, delete_at, get_at, join_entry, replace_at
 from conformance.fuzz.refs import Ref, placeholders
-from conformance.fuzz.seeds import OPAQUE_MEMBERS, Baseline, OperationSeed, planned_refusal, seed_for
+from conformance.fuzz.refusals import planned_refusal
+from conformance.fuzz.seeds import OPAQUE_MEMBERS, Baseline, OperationSeed, seed_for
 from conformance.fuzz.sites import URI, Site, walk
 from conformance.fuzz.values import (
     bounds,
