@@ -153,7 +153,7 @@ class FixturePool:
     def _delete(self, fixture: Fixture) -> None:
         root = fixture.bindings.get(_ROOT.ref)
         if root is not None and _ROOT.delete is not None:
-            self.call("creator", _ROOT.delete, {_ROOT.id_param: root})
+            self.call("creator", _ROOT.delete, _ROOT.address(root))
 
     def base_bindings(self) -> dict[str, str]:
         return {**{f"accounts.{actor}": number for actor, number in self.accounts.items()}, **CONSTANTS}

@@ -50,8 +50,6 @@ OPAQUE_MEMBERS = frozenset({"nextToken"})
 #: Operations the suite (and the reference emulator) is about (declared in the catalogue, re-exported here).
 CORE_OPERATIONS = catalogue.CORE_OPERATIONS
 
-_READ_PREFIXES = ("Get", "List", "BatchGet", "Describe", "Preview")
-
 
 @dataclass(frozen=True, slots=True)
 class Baseline:
@@ -202,7 +200,7 @@ _DERIVED_TYPES: Mapping[int, tuple[str, ...]] = {
 
 
 def _seed(operation_name: str, actor: str, *baselines: tuple[str, dict[str, Any]]) -> OperationSeed:
-    mutating = not operation_name.startswith(_READ_PREFIXES)
+    mutating = not families.only_reads(operation_name)
     made = families.created_by(operation_name)
     return OperationSeed(
         operation=operation_name,

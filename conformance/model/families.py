@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,14 @@ class Resource:
     """Cleanup's sweep: the summary member holding the account that may delete it (only the creator may)."""
     ended: frozenset[str] = frozenset()
     """Cleanup's sweep: summary statuses in which it needs no delete (it is gone for its owner already)."""
+
+    def address(self, resource_id: Any, parent_id: Any = None) -> dict[str, Any]:
+        """The input members that name one, for its Get and its Delete: its id, and its parent's when nested.
+
+        The values may be references that a plan resolves later.
+        """
+        named = {self.parent: parent_id} if self.nested and self.parent is not None else {}
+        return {**named, self.id_param: resource_id}
 
     @property
     def tracked(self) -> bool:
@@ -193,12 +202,20 @@ ROUND_TRIPS: frozenset[str] = frozenset(op for family in FAMILIES for op in fami
 #: Input member → the output member that echoes it under another name, over every family (§3).
 RENAMED: Mapping[str, str] = MappingProxyType({k: v for r in RESOURCES for k, v in r.renamed})
 
+#: The verbs of the operations that only read; every other operation creates, changes, deletes or starts something.
+READ_VERBS = ("Get", "List", "BatchGet", "Preview")
+
 _BY_OPERATION: Mapping[str, Family] = MappingProxyType({op: f for f in FAMILIES for op in f.operations})
 
 
 def family_of(operation: str) -> Family | None:
     """The family that judges ``operation``, or None for an operation the suite does not judge."""
     return _BY_OPERATION.get(operation)
+
+
+def only_reads(operation: str) -> bool:
+    """True for an operation that changes nothing (``GetCollaboration``, ``PreviewPrivacyImpact``)."""
+    return operation.startswith(READ_VERBS)
 
 
 def family_named(name: str) -> Family:

@@ -27,7 +27,7 @@ import botocore.session
 from botocore.client import BaseClient
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, ProfileNotFound
 
-from conformance.model.families import TRACKED, Resource
+from conformance.model.families import TRACKED, Resource, only_reads
 from conformance.model.service import operation as operation_model
 from conformance.targets.clients import aws_client
 from conformance.targets.errors import TargetError
@@ -50,8 +50,6 @@ CREATES: Mapping[str, Resource] = MappingProxyType({r.create: r for r in TRACKED
 DELETES: Mapping[str, Resource] = MappingProxyType({r.delete: r for r in TRACKED if r.delete is not None})
 _DELETED_ID = "conformance_deleted_id"
 
-# Operations that only read; every other operation creates, changes, deletes or starts something.
-_READS = ("Get", "List", "BatchGet", "Preview")
 #: Parameters that name a resource the ledger tracks, and its kind.
 _LEDGER_PARAMS: Mapping[str, ResourceKind] = MappingProxyType({r.id_param: r.kind for r in TRACKED})
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
@@ -213,7 +211,7 @@ def ownership_problem(operation: str, params: Mapping[str, Any], ledger: Ledger)
     cannot see, AWS answers AccessDeniedException whether it exists or not (spec A16), so no read can prove that an
     id belongs to no one. Ids are compared without regard to case.
     """
-    if operation.startswith(_READS):
+    if only_reads(operation):
         return None
     parents, others = _identifier_params(operation)
     for param in parents or others:

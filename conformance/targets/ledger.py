@@ -185,10 +185,10 @@ def delete_resource(entry: LedgerEntry, client_for: Callable[[str], BaseClient])
     """
     resource = tracked_kind(entry.kind)
     assert resource.delete is not None  # tracked resources have a delete
-    method, param = xform_name(resource.delete), resource.id_param
+    method = xform_name(resource.delete)
     try:
         client = client_for(entry.actor)
-        getattr(client, method)(**{param: entry.resource_id})
+        getattr(client, method)(**resource.address(entry.resource_id))
     except ClientError as exc:
         code = _code(exc)
         if code in _GONE_CODES:
@@ -208,9 +208,9 @@ def _gone_on_read(entry: LedgerEntry, client: BaseClient) -> str | None:
     """How a Get showed that ``entry`` no longer exists, or None when it did not show that."""
     # A Get tells "already gone" from "not allowed".
     resource = tracked_kind(entry.kind)
-    method, param = xform_name(resource.get), resource.id_param
+    method = xform_name(resource.get)
     try:
-        getattr(client, method)(**{param: entry.resource_id})
+        getattr(client, method)(**resource.address(entry.resource_id))
     except ClientError as exc:
         code = _code(exc)
         if code in _GONE_CODES or (code in _MAYBE_GONE_CODES and _IAM_DENIAL not in str(exc)):

@@ -96,3 +96,20 @@ def test_a_family_is_a_frozen_value() -> None:
     family = Family("x", ("X",), ("GetX",))
     with pytest.raises(AttributeError):
         family.name = "y"  # type: ignore[misc]
+
+
+def test_a_resource_is_addressed_by_its_id_and_a_nested_one_through_its_parent() -> None:
+    assert families.COLLABORATION.address("c-1") == {"collaborationIdentifier": "c-1"}
+    assert families.MEMBERSHIP.address("m-1", "c-1") == {"membershipIdentifier": "m-1"}
+    assert families.CHANGE_REQUEST.address("r-1", "c-1") == {
+        "collaborationIdentifier": "c-1",
+        "changeRequestIdentifier": "r-1",
+    }
+
+
+def test_only_reads() -> None:
+    assert families.only_reads("GetCollaboration")
+    assert families.only_reads("BatchGetSchema")
+    assert families.only_reads("PreviewPrivacyImpact")
+    assert not families.only_reads("CreateCollaboration")
+    assert not families.only_reads("StartProtectedQuery")
