@@ -47,7 +47,7 @@ class Resource:
     create: str | None = None
     """The operation that makes one (None: made by another family's operations, as members are)."""
     delete: str | None = None
-    """The operation that deletes one, called with :attr:`id_param` alone (None: it cannot be deleted)."""
+    """The operation that deletes one, called with :meth:`address` (None: it cannot be deleted)."""
     parent: str | None = None
     """The id member of the resource it is made in (its Create's ``collaborationIdentifier``), None for a
     top-level resource: a Create of a top-level resource leaves the resources that exist as they were."""
