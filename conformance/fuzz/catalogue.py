@@ -2,30 +2,19 @@
 
 The pytest glue lists the fuzz items and the ``--fuzz-profile`` choices at start-up, in every xdist worker;
 importing Hypothesis and schemathesis for that alone costs about a quarter of a second a process, so the names
-live here and the modules that run the checks are imported only when a check runs.
+live here (the operations in the registry of families, which is plain data) and the modules that run the checks
+are imported only when a check runs.
 """
 
 from __future__ import annotations
 
+from conformance.model import families
+
 PROFILES = ("quick", "thorough")
-#: Operations the suite (and the reference emulator) is about; only they are fuzzed by default
-#: (``--fuzz-operation`` chooses others; the rest of the model is then fuzzed from generic baselines).
-CORE_OPERATIONS = (
-    "CreateCollaboration",
-    "GetCollaboration",
-    "UpdateCollaboration",
-    "DeleteCollaboration",
-    "ListCollaborations",
-    "ListMembers",
-    "DeleteMember",
-    "CreateMembership",
-    "GetMembership",
-    "ListMemberships",
-    "CreateCollaborationChangeRequest",
-    "GetCollaborationChangeRequest",
-    "ListCollaborationChangeRequests",
-    "UpdateCollaborationChangeRequest",
-)
+#: Operations the suite (and the reference emulator) is about, family by family (:mod:`conformance.model.families`);
+#: only they are fuzzed by default (``--fuzz-operation`` chooses others; the rest of the model is then fuzzed from
+#: generic baselines).
+CORE_OPERATIONS = families.OPERATIONS
 
 #: The systematic generators (:mod:`conformance.fuzz.systematic`).
 STRATEGIES = ("boundary", "enum", "optionals", "negative", "echo", "actors")

@@ -18,7 +18,9 @@ from typing import Any
 
 from conformance.fuzz.refs import Ref, UnboundRef, resolve
 from conformance.fuzz.seeds import COLLAB, account
+from conformance.model import families
 from conformance.model.exchange import CallResult
+from conformance.model.families import Resource
 
 Caller = Callable[[str, str, Mapping[str, Any]], CallResult]
 """``(actor, operation, params) -> CallResult``: how the pool makes its calls (``RunningTarget.call``)."""
@@ -38,11 +40,21 @@ class SetupStep:
     save: Mapping[str, str]
 
 
+def _make(name: str, actor: str, resource: Resource, params: Mapping[str, Any], *, bind: str = "") -> SetupStep:
+    """A step that creates ``resource`` and binds its id to the resource's reference name (or to ``bind``)."""
+    if resource.create is None:
+        raise ValueError(f"a {resource.kind} is not made by an operation of its own")
+    return SetupStep(name, actor, resource.create, params, {bind or resource.ref: f"{resource.key}.id"})
+
+
+#: The fixture's root: deleting it deletes everything the setup made in it.
+_ROOT = families.COLLABORATION
+
 SETUP: tuple[SetupStep, ...] = (
-    SetupStep(
+    _make(
         "a collaboration that invites member and member2",
         "creator",
-        "CreateCollaboration",
+        families.COLLABORATION,
         {
             "name": "fuzz-fixture",
             "description": "made by the fuzzer",
@@ -54,26 +66,24 @@ SETUP: tuple[SetupStep, ...] = (
             "creatorDisplayName": "creator",
             "queryLogStatus": "DISABLED",
         },
-        {"collab": "collaboration.id"},
     ),
-    SetupStep(
+    _make(
         "the creator joins",
         "creator",
-        "CreateMembership",
+        families.MEMBERSHIP,
         {"collaborationIdentifier": COLLAB, "queryLogStatus": "DISABLED"},
-        {"membership": "membership.id"},
     ),
-    SetupStep(
+    _make(
         "the member joins",
         "member",
-        "CreateMembership",
+        families.MEMBERSHIP,
         {"collaborationIdentifier": COLLAB, "queryLogStatus": "DISABLED"},
-        {"member_membership": "membership.id"},
+        bind="member_membership",
     ),
-    SetupStep(
+    _make(
         "a pending request to add the outsider",
         "creator",
-        "CreateCollaborationChangeRequest",
+        families.CHANGE_REQUEST,
         {
             "collaborationIdentifier": COLLAB,
             "changes": [
@@ -85,7 +95,6 @@ SETUP: tuple[SetupStep, ...] = (
                 }
             ],
         },
-        {"request": "collaborationChangeRequest.id"},
     ),
 )
 
@@ -142,9 +151,9 @@ class FixturePool:
             self._delete(fixture)
 
     def _delete(self, fixture: Fixture) -> None:
-        collab = fixture.bindings.get("collab")
-        if collab is not None:
-            self.call("creator", "DeleteCollaboration", {"collaborationIdentifier": collab})
+        root = fixture.bindings.get(_ROOT.ref)
+        if root is not None and _ROOT.delete is not None:
+            self.call("creator", _ROOT.delete, _ROOT.address(root))
 
     def base_bindings(self) -> dict[str, str]:
         return {**{f"accounts.{actor}": number for actor, number in self.accounts.items()}, **CONSTANTS}

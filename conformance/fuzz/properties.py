@@ -24,8 +24,9 @@ from conformance.fuzz.campaign import Campaign
 from conformance.fuzz.catalogue import PROPERTIES
 from conformance.fuzz.execute import Outcome, Variant
 from conformance.fuzz.profiles import ShrinkClock, run_test
+from conformance.fuzz.refusals import planned_refusal
 from conformance.fuzz.results import Tally, no_pass_reason, outcome_of
-from conformance.fuzz.seeds import CORE_OPERATIONS, planned_refusal, seed_for
+from conformance.fuzz.seeds import CORE_OPERATIONS, seed_for
 from conformance.fuzz.strategies import invalid_variant, valid_variant
 from conformance.model import vocabulary
 

@@ -29,10 +29,11 @@ from conformance.fuzz.campaign import Campaign
 from conformance.fuzz.fixtures import Fixture
 from conformance.fuzz.judge import Level
 from conformance.fuzz.profiles import ShrinkBudgetSpent, ShrinkClock, run_test
+from conformance.fuzz.refusals import planned_refusal
 from conformance.fuzz.results import Finding, Tally, outcome_of
 from conformance.fuzz.schemathesis_checks import CHECKS, engaged, failure_level
 from conformance.fuzz.schemathesis_findings import NAME, finding
-from conformance.fuzz.seeds import ID_REFS, account, planned_refusal, seed_for
+from conformance.fuzz.seeds import ID_REFS, account, seed_for
 from conformance.fuzz.sigv4 import SigV4RequestsAuth
 from conformance.model.openapi import document
 from conformance.model.releases import LATEST_MODEL, ModelAt

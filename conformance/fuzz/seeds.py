@@ -2,9 +2,10 @@
 
 The systematic generators vary one thing at a time around a *baseline*; a baseline that the service refuses
 for reasons of its own (an account that is not invited, an analytics engine no longer offered) would turn every
-variant into the same refusal. So the 14 operations the suite is about have hand-written baselines that follow
-the spec (§3, §7, A11, A12), referring to the fixture's resources; every other operation of the model gets
-generic ones built from its shape. Each baseline is checked against the model by the tests.
+variant into the same refusal. So the operations the suite is about (the families' operations,
+:data:`conformance.model.families.OPERATIONS`) have hand-written baselines that follow the spec (§3, §7, A11,
+A12), referring to the fixture's resources; every other operation of the model gets generic ones built from its
+shape. Each baseline is checked against the model by the tests.
 
 With ``--api-version`` the seeds are those of the model at that release (:class:`~conformance.model.releases.ModelAt`):
 a hand-written baseline loses the members and enum values that came later (a list item that needs one is dropped),
@@ -23,13 +24,14 @@ from botocore.model import Shape
 
 from conformance.fuzz import catalogue
 from conformance.fuzz.builders import UnbuildableShape, full_value, minimal_value
-from conformance.fuzz.judge import STANDING_CODES, Planned
 from conformance.fuzz.refs import Ref
+from conformance.model import families
 from conformance.model.releases import LATEST_MODEL, ModelAt
 
-COLLAB = Ref("collab")
-REQUEST = Ref("request")
-MEMBERSHIP = Ref("membership")
+#: The fixture's resources (bound by :data:`conformance.fuzz.fixtures.SETUP` under each resource's ``ref``).
+COLLAB = Ref(families.COLLABORATION.ref)
+REQUEST = Ref(families.CHANGE_REQUEST.ref)
+MEMBERSHIP = Ref(families.MEMBERSHIP.ref)
 NEW_ACCOUNT = Ref("new_account", "account")
 
 
@@ -37,12 +39,9 @@ def account(actor: str) -> Ref:
     return Ref(f"accounts.{actor}", "account")
 
 
-#: Member name → reference, for operations without hand-written baselines (and for random inputs).
-ID_REFS: Mapping[str, Ref] = {
-    "collaborationIdentifier": COLLAB,
-    "changeRequestIdentifier": REQUEST,
-    "membershipIdentifier": MEMBERSHIP,
-}
+#: Member name → reference, for operations without hand-written baselines (and for random inputs): every
+#: family's resource, by the member that names it.
+ID_REFS: Mapping[str, Ref] = {resource.id_param: Ref(resource.ref) for resource in families.RESOURCES}
 
 #: Members whose valid values only the server can make (opaque pagination tokens, A15): never generated as
 #: "valid", since a made-up token is rightly refused.
@@ -50,8 +49,6 @@ OPAQUE_MEMBERS = frozenset({"nextToken"})
 
 #: Operations the suite (and the reference emulator) is about (declared in the catalogue, re-exported here).
 CORE_OPERATIONS = catalogue.CORE_OPERATIONS
-
-_READ_PREFIXES = ("Get", "List", "BatchGet", "Describe", "Preview")
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,14 +200,15 @@ _DERIVED_TYPES: Mapping[int, tuple[str, ...]] = {
 
 
 def _seed(operation_name: str, actor: str, *baselines: tuple[str, dict[str, Any]]) -> OperationSeed:
-    mutating = not operation_name.startswith(_READ_PREFIXES)
+    mutating = not families.only_reads(operation_name)
+    made = families.created_by(operation_name)
     return OperationSeed(
         operation=operation_name,
         actor=actor,
         baselines=tuple(Baseline(name, params) for name, params in baselines),
         mutating=mutating,
-        # A new collaboration is a new resource; it leaves the fixture's as they were.
-        touches_fixture=mutating and operation_name != "CreateCollaboration",
+        # A new top-level resource (a collaboration) leaves the fixture's as they were.
+        touches_fixture=mutating and (made is None or made.parent is not None),
     )
 
 
@@ -386,130 +384,3 @@ def _adapt(value: Any, shape: Shape, borrow: Any) -> Any:
     if kind == "string" and shape.enum and value not in shape.enum:
         return _GONE
     return value
-
-
-# --- valid inputs a conforming service refuses ------------------------------------------------------------------
-#
-# A valid input (one that satisfies every model constraint) must succeed, unless its plan says why a refusal is
-# the expected answer: a caller other than the operation's standing one, an id that exists nowhere, or a rule of
-# the spec beyond the model. These are those reasons, from the spec and the fixture (fixtures.SETUP: the creator
-# and ``member`` have joined, ``member2`` is invited, a PENDING request to add ``outsider`` waits for ``member``'s
-# vote). Anything else refused is the target's ``rejected-valid``.
-
-_INVALID = frozenset({"ValidationException"})
-_CONFLICT = frozenset({"ConflictException"})
-_NOT_FOUND = frozenset({"ResourceNotFoundException"})
-#: Fixture accounts that are already in the collaboration (an ability change, not an addition, A11).
-_IN_FIXTURE = frozenset({"accounts.creator", "accounts.member", "accounts.member2"})
-#: Members of a MEMBER spec for an existing member whose change §2 gives a change type (besides the account).
-_CHANGE_TYPED = frozenset({"accountId", "memberAbilities", "mlMemberAbilities", "paymentConfiguration"})
-
-
-def planned_refusal(
-    operation_name: str, actor: str, params: Mapping[str, Any], at: ModelAt = LATEST_MODEL
-) -> Planned | None:
-    """Why a refusal is an expected answer to this valid input, or None when it must succeed."""
-    seed = seed_for(operation_name, at)
-    if operation_name not in CORE_OPERATIONS:
-        # A generic input built from the shape names resources that do not exist (only the collaboration and
-        # membership ids are the fixture's), so any declared refusal may be the right answer (A16).
-        return Planned(f"{operation_name} is fuzzed from its shape alone: the resources it names may not exist")
-    planned: Planned | None = None
-    standing = seed.actor
-    if operation_name == "UpdateCollaborationChangeRequest" and params.get("action") in ("APPROVE", "DENY"):
-        standing = "member"  # the fixture's only voter (A1, A3); the creator CANCELs and COMMITs (§7)
-
-    def add(reason: str, codes: frozenset[str] = frozenset()) -> None:
-        nonlocal planned
-        planned = Planned(reason, codes) if planned is None else planned | Planned(reason, codes)
-
-    if actor != standing:
-        # §7, A7, A16: another caller may lack standing (403/404), have done it already (409, joining twice) or
-        # be refused for who it is (the creator's own account listed as an invitee, 400).
-        add(f"{actor} is not the standing caller ({standing}); A7, A16")
-    made_up = [name for name in ID_REFS if name in params and not isinstance(params[name], Ref)]
-    if made_up == ["changeRequestIdentifier"]:
-        # A16: an unknown change request in a collaboration the caller belongs to is a 404, nothing else.
-        add("changeRequestIdentifier names no request of the collaboration (A16: 404)", _NOT_FOUND)
-    elif made_up:
-        add(f"{', '.join(made_up)} names nothing that exists (A16: 403 or 404)", STANDING_CODES)
-    if operation_name == "DeleteMember":
-        removed = params.get("accountId")
-        name = removed.name if isinstance(removed, Ref) else ""
-        if name == account(actor).name:
-            add("the caller removes itself (§7: the creator leaves only by deleting; 400)", _INVALID)
-        elif name not in _IN_FIXTURE:
-            add("the account is not a member of the collaboration (A16: 404)", STANDING_CODES)
-    if params.get("analyticsEngine") == "CLEAN_ROOMS_SQL" and operation_name in (
-        "CreateCollaboration",
-        "UpdateCollaboration",
-    ):
-        add("CLEAN_ROOMS_SQL is no longer accepted (§3)", _INVALID)
-    if operation_name == "CreateCollaboration":
-        _invitees(params.get("members"), actor, add)
-    if operation_name == "CreateCollaborationChangeRequest":
-        _changes(params.get("changes"), at, add)
-    if operation_name == "UpdateCollaborationChangeRequest" and params.get("action") == "COMMIT":
-        add("the fixture's request is PENDING, so COMMIT is a wrong state (A7: 409)", _CONFLICT)
-    return planned
-
-
-def _invitees(members: Any, actor: str, add: Any) -> None:
-    if not isinstance(members, list):
-        return
-    accounts = [m.get("accountId") for m in members if isinstance(m, Mapping)]
-    if account(actor) in accounts:
-        add("the caller lists its own account as an invitee (§3, A11: 400)", _INVALID)
-    if len({repr(a) for a in accounts}) < len(accounts):
-        add("an account is invited twice (400)", _INVALID | _CONFLICT)
-
-
-def _changes(changes: Any, at: ModelAt, add: Any) -> None:
-    """The rules of §2 and A10-A12 for a change request's ``changes`` against the fixture."""
-    if not isinstance(changes, list):
-        return
-    targets: list[str] = []
-    for index, change in enumerate(changes):
-        if not isinstance(change, Mapping):
-            continue
-        kind = change.get("specificationType")
-        specification = change.get("specification")
-        held = list(specification) if isinstance(specification, Mapping) else []
-        if held != [str(kind).lower()]:
-            add(f"changes[{index}]: specificationType {kind} with a {'/'.join(held) or 'no'} specification", _INVALID)
-            continue
-        if kind == "COLLABORATION":
-            targets.append("COLLABORATION")
-            edit = specification.get("collaboration") if isinstance(specification, Mapping) else None
-            if not isinstance(edit, Mapping) or "autoApprovedChangeTypes" not in edit:
-                add(f"changes[{index}]: a COLLABORATION change that changes nothing (A17: 400)", _INVALID)
-            continue
-        member = specification.get("member") if isinstance(specification, Mapping) else None
-        if not isinstance(member, Mapping):
-            continue
-        who = member.get("accountId")
-        targets.append(repr(who))
-        name = who.name if isinstance(who, Ref) else ""
-        abilities = [a for a in member.get("memberAbilities") or [] if isinstance(a, str)]
-        if name == "accounts.creator":
-            add(f"changes[{index}]: a member specification for the creator (A11: 400)", _INVALID)
-        elif name in _IN_FIXTURE:
-            # An ability change for an existing member (§2): one it does not support, or none at all, is refused.
-            if not abilities or any(not at.add_member_allows(a) for a in abilities):
-                add(
-                    f"changes[{index}]: an ability change for an existing member that changes nothing or asks for "
-                    "an unsupported ability (A11, A12: 400)",
-                    _INVALID,
-                )
-            if set(member) - _CHANGE_TYPED:
-                # §2 derives change types from abilities, ML abilities and the payer; nothing else has one.
-                add(f"changes[{index}]: a change no change type stands for (§2, A11: 400)", _INVALID)
-        else:
-            if name == "accounts.outsider":
-                add(f"changes[{index}]: the fixture's pending request already adds the outsider (A10: 409)", _CONFLICT)
-            if any(not at.add_member_allows(a) for a in abilities):
-                add(f"changes[{index}]: a new member with abilities a change request refuses (A12: 400)", _INVALID)
-            if not member.get("displayName"):
-                add(f"changes[{index}]: a new member without a displayName (A11: 400)", _INVALID)
-    if len(set(targets)) < len(targets):
-        add("two changes target the same member or the collaboration (A10: 400)", _INVALID)

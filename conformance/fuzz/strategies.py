@@ -24,7 +24,8 @@ from hypothesis import strategies as st
 from conformance.fuzz.builders import UnbuildableShape, minimal_value
 from conformance.fuzz.execute import Broken, Variant
 from conformance.fuzz.refs import Ref
-from conformance.fuzz.seeds import ID_REFS, NEW_ACCOUNT, OPAQUE_MEMBERS, account, planned_refusal, seed_for
+from conformance.fuzz.refusals import planned_refusal
+from conformance.fuzz.seeds import ID_REFS, NEW_ACCOUNT, OPAQUE_MEMBERS, account, seed_for
 from conformance.fuzz.sites import walk
 from conformance.fuzz.systematic import ACTORS, breaker_label, breakers, broken_path, checked
 from conformance.fuzz.values import bounds, number_bounds

@@ -34,7 +34,8 @@ from conformance.fuzz.catalogue import STRATEGIES
 from conformance.fuzz.execute import Broken, Variant
 from conformance.fuzz.paths import KeyOf, Path, delete_at, get_at, join_entry, replace_at
 from conformance.fuzz.refs import Ref, placeholders
-from conformance.fuzz.seeds import OPAQUE_MEMBERS, Baseline, OperationSeed, planned_refusal, seed_for
+from conformance.fuzz.refusals import planned_refusal
+from conformance.fuzz.seeds import OPAQUE_MEMBERS, Baseline, OperationSeed, seed_for
 from conformance.fuzz.sites import URI, Site, walk
 from conformance.fuzz.values import (
     bounds,
@@ -46,22 +47,16 @@ from conformance.fuzz.values import (
     unknown_enum,
     wrong_types,
 )
+from conformance.model import families
 from conformance.model.patterns import compile_pattern
 from conformance.model.releases import LATEST_MODEL, ModelAt
 from conformance.model.shapecheck import check_input
 from conformance.model.violations import ViolationKind
 
 ACTORS = ("creator", "member", "member2", "outsider")
-#: Operations whose successful calls have round-trip reads (see :mod:`conformance.fuzz.readback`).
-ROUND_TRIPS = frozenset(
-    {
-        "CreateCollaboration",
-        "UpdateCollaboration",
-        "CreateMembership",
-        "CreateCollaborationChangeRequest",
-        "UpdateCollaborationChangeRequest",
-    }
-)
+#: Operations whose successful calls have round-trip reads (see :mod:`conformance.fuzz.readback`), declared by
+#: their families.
+ROUND_TRIPS = families.ROUND_TRIPS
 
 #: Constraint kind → the violation the shape checker reports for it.
 KIND_VIOLATION: Mapping[str, ViolationKind] = {

@@ -1,6 +1,7 @@
 """Routes and request parsing, derived from the service model.
 
-Every operation's method and ``requestUri`` template come from :func:`conformance.model.service.operation`;
+Every operation's method and ``requestUri`` template come from :func:`conformance.model.service.operation`, and
+the operations served are those of the operation families (:mod:`conformance.model.families`);
 its members are read by their ``location`` (uri / querystring / body) and ``locationName``. Routes of all
 model operations are compiled once, so a request for an operation the emulator does not implement can still
 be named in the 404. Query and path strings are converted to the member's type; when a conversion fails the
@@ -17,6 +18,7 @@ from urllib.parse import parse_qs, unquote
 
 from botocore.model import Shape
 
+from conformance.model.families import OPERATIONS
 from conformance.model.service import operation, operation_names
 from conformance.reference.errors import unknown_operation
 
@@ -60,7 +62,18 @@ class Router:
     """Finds the operation for a method and path; builds the operation's input parameters."""
 
     def __init__(self, implemented: Collection[str], unavailable: Mapping[str, str] | None = None) -> None:
-        """``unavailable``: operation → why it is not served, for the 404 (e.g. not in an older API)."""
+        """Compile every model operation's route; serve ``implemented`` (each of a family of the registry).
+
+        ``unavailable``: operation → why it is not served, for the 404 (e.g. not in an older API). An operation
+        outside every family would be served but neither fuzzed, reported by family, nor tracked on real AWS, so
+        it is refused here: a new family starts with its descriptor.
+        """
+        undeclared = sorted(set(implemented) - set(OPERATIONS))
+        if undeclared:
+            raise ValueError(
+                f"{', '.join(undeclared)}: not an operation of any family; declare it in conformance/model/families.py "
+                "(docs/adding-an-operation-family.md)"
+            )
         self._unavailable = dict(unavailable or {})
         self._by_shape: dict[tuple[str, int], list[Route]] = {}
         for name in operation_names():
@@ -201,7 +214,7 @@ def _compile(name: str, implemented: bool) -> Route:
             literals += 1 if segment else 0
             continue
         key = label.group(1)
-        greedy = key.endswith("+")  # {name+} spans segments (none of the 14 operations has one today)
+        greedy = key.endswith("+")  # {name+} spans segments (no family's operation has one today)
         key = key.rstrip("+")
         labels.append(uri_members.get(key, key))
         # Empty labels still match, so a missing identifier is reported by validation (400), not as 404.

@@ -1,10 +1,11 @@
 """Real-AWS safety: the account allow-list guard, run-id tags, ledger hooks, and the ownership guard.
 
 A conformance run creates and deletes collaborations, so pointing it at the wrong account would be costly.
-Before anything else every actor's account is read from STS and must be on the allow-list; then every
-CreateCollaboration/CreateMembership carries the tag ``cleanrooms-conformance:run-id = <run id>``, every
-successful create or delete is written to the run's ledger, and every request that would change or delete an
-existing resource is refused before it is sent unless that resource is the run's own (:func:`ownership_problem`).
+Before anything else every actor's account is read from STS and must be on the allow-list; then every create of
+a tracked resource (:data:`conformance.model.families.TRACKED`: collaborations, memberships) carries the tag
+``cleanrooms-conformance:run-id = <run id>``, every successful create or delete is written to the run's ledger,
+and every request that would change or delete an existing resource is refused before it is sent unless that
+resource is the run's own (:func:`ownership_problem`).
 All of it is done with client event hooks, so it holds whoever made the call (``call()`` or a caller using the
 client directly).
 
@@ -26,6 +27,7 @@ import botocore.session
 from botocore.client import BaseClient
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, ProfileNotFound
 
+from conformance.model.families import TRACKED, Resource, only_reads
 from conformance.model.service import operation as operation_model
 from conformance.targets.clients import aws_client
 from conformance.targets.errors import TargetError
@@ -42,28 +44,14 @@ RUN_ID_PREFIX = "cr-conf-"
 AWS_RUN_ID = re.compile(r"cr-conf-(?:[a-z0-9]+(?:-[a-z0-9]+)*-)?[0-9a-f]{8}")
 _MAX_RUN_ID = 64
 
-#: Create operation → (kind of resource, key of the created resource in the response).
-CREATES: Mapping[str, tuple[ResourceKind, str]] = MappingProxyType(
-    {
-        "CreateCollaboration": ("collaboration", "collaboration"),
-        "CreateMembership": ("membership", "membership"),
-    }
-)
-#: Delete operation → (kind of resource, identifier parameter).
-DELETES: Mapping[str, tuple[ResourceKind, str]] = MappingProxyType(
-    {
-        "DeleteCollaboration": ("collaboration", "collaborationIdentifier"),
-        "DeleteMembership": ("membership", "membershipIdentifier"),
-    }
-)
+#: Create operation → the tracked resource it makes (its id is ``<resource.key>.id`` in the answer).
+CREATES: Mapping[str, Resource] = MappingProxyType({r.create: r for r in TRACKED if r.create is not None})
+#: Delete operation → the tracked resource it deletes (named by ``resource.id_param``).
+DELETES: Mapping[str, Resource] = MappingProxyType({r.delete: r for r in TRACKED if r.delete is not None})
 _DELETED_ID = "conformance_deleted_id"
 
-# Operations that only read; every other operation creates, changes, deletes or starts something.
-_READS = ("Get", "List", "BatchGet", "Preview")
 #: Parameters that name a resource the ledger tracks, and its kind.
-_LEDGER_PARAMS: Mapping[str, ResourceKind] = MappingProxyType(
-    {"collaborationIdentifier": "collaboration", "membershipIdentifier": "membership"}
-)
+_LEDGER_PARAMS: Mapping[str, ResourceKind] = MappingProxyType({r.id_param: r.kind for r in TRACKED})
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 # Every random bit zero (only the version and variant digits set): the scenarios' "an id that exists nowhere".
 _NOBODYS_ID = re.compile(r"0{8}-0{4}-[0-9a-f]000-[0-9a-f]000-0{12}", re.IGNORECASE)
@@ -170,7 +158,8 @@ def install_ledger_hooks(client: BaseClient, actor: str, ledger: Ledger) -> None
     def created(http_response: Any, parsed: Mapping[str, Any], model: Any, **_: Any) -> None:
         if not 200 <= int(http_response.status_code) < 300:
             return
-        kind, key = CREATES[model.name]
+        made = CREATES[model.name]
+        kind, key = made.kind, made.key
         resource = parsed.get(key) if isinstance(parsed, Mapping) else None
         resource_id = resource.get("id") if isinstance(resource, Mapping) else None
         if not isinstance(resource_id, str):
@@ -180,12 +169,12 @@ def install_ledger_hooks(client: BaseClient, actor: str, ledger: Ledger) -> None
         ledger.record_created(LedgerEntry(kind, resource_id, actor, arn if isinstance(arn, str) else None))
 
     def remember_id(params: Mapping[str, Any], model: Any, context: dict[str, Any], **_: Any) -> None:
-        context[_DELETED_ID] = params.get(DELETES[model.name][1])
+        context[_DELETED_ID] = params.get(DELETES[model.name].id_param)
 
     def deleted(http_response: Any, model: Any, context: Mapping[str, Any], **_: Any) -> None:
         resource_id = context.get(_DELETED_ID)
         if 200 <= int(http_response.status_code) < 300 and isinstance(resource_id, str):
-            ledger.record_deleted(DELETES[model.name][0], resource_id)
+            ledger.record_deleted(DELETES[model.name].kind, resource_id)
 
     for name in CREATES:
         events.register(f"after-call.cleanrooms.{name}", created, unique_id=f"conformance-ledger-{name}")
@@ -222,7 +211,7 @@ def ownership_problem(operation: str, params: Mapping[str, Any], ledger: Ledger)
     cannot see, AWS answers AccessDeniedException whether it exists or not (spec A16), so no read can prove that an
     id belongs to no one. Ids are compared without regard to case.
     """
-    if operation.startswith(_READS):
+    if only_reads(operation):
         return None
     parents, others = _identifier_params(operation)
     for param in parents or others:
@@ -242,7 +231,7 @@ def ownership_problem(operation: str, params: Mapping[str, Any], ledger: Ledger)
 
 @functools.cache
 def _identifier_params(operation: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(its collaboration/membership id parameters, its other resource id parameters) of ``operation``."""
+    """(its tracked resources' id parameters, its other resource id parameters) of ``operation``."""
     shape = operation_model(operation).input_shape
     members = tuple(shape.members) if shape is not None else ()
     parents = tuple(m for m in members if m in _LEDGER_PARAMS)

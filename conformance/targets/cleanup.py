@@ -2,9 +2,10 @@
 
 Two passes. First the run's ledger file (``<report dir>/.ledger/<run id>.jsonl``, or the folder given):
 everything it records as created and not deleted is deleted, newest first, as the actor that created it. Then,
-because a run can die between a create and its ledger line, a sweep: every actor's memberships and own
-collaborations are listed, and those whose ``cleanrooms-conformance:run-id`` tag *equals* the run id are
-added to the ledger and deleted too (memberships first). Names are never matched: a name is free text that
+because a run can die between a create and its ledger line, a sweep: every tracked resource
+(:data:`conformance.model.families.TRACKED`: every actor's memberships and own collaborations) is listed, and
+those whose ``cleanrooms-conformance:run-id`` tag *equals* the run id are added to the ledger and deleted too
+(memberships first). Names are never matched: a name is free text that
 anyone can choose ("prod conformance-reporting pipeline"), and a substring of it proves nothing.
 
 Only run ids of the suite's own form are accepted (``cr-conf-<8 hex>`` or ``cr-conf-<label>-<8 hex>``, see
@@ -21,9 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from botocore import xform_name
 from botocore.client import BaseClient
 from botocore.exceptions import BotoCoreError, ClientError
 
+from conformance.model.families import TRACKED
 from conformance.targets.aws import TAG_KEY, check_aws_run_id
 from conformance.targets.clients import SessionFactory
 from conformance.targets.errors import TargetError
@@ -42,8 +45,6 @@ from conformance.targets.spec import TargetSpec
 log = logging.getLogger(__name__)
 
 FoundBy = Literal["ledger", "tag"]
-# Memberships already gone from the collaboration's point of view need no delete.
-_ENDED_MEMBERSHIP = frozenset({"REMOVED", "COLLABORATION_DELETED"})
 _MAX_PAGES = 100  # a bound on listing, so a target that always returns a nextToken cannot loop forever
 
 
@@ -161,22 +162,21 @@ def _item(deletion: Deletion, found_by: FoundBy) -> CleanupItem:
 
 
 def _sweep(target: RunningTarget, run_id: str) -> Iterator[LedgerEntry]:
-    """Resources tagged with the run id, found by listing, memberships before collaborations."""
-    for actor in target.actors():
-        client = target.client(actor)
-        for summary in _pages(client.list_memberships, "membershipSummaries"):
-            if summary.get("status") in _ENDED_MEMBERSHIP:
-                continue
-            if _tagged_with(client, summary, run_id):
-                yield LedgerEntry("membership", str(summary["id"]), actor, summary.get("arn"))
-    for actor in target.actors():
-        client = target.client(actor)
-        account = target.account_id(actor)
-        for summary in _pages(client.list_collaborations, "collaborationList"):
-            if summary.get("creatorAccountId") != account:
-                continue  # only the creator can delete a collaboration
-            if _tagged_with(client, summary, run_id):
-                yield LedgerEntry("collaboration", str(summary["id"]), actor, summary.get("arn"))
+    """Resources tagged with the run id, found by listing, children first (memberships before collaborations).
+
+    The registry lists parents before the resources made in them, so it is walked backwards.
+    """
+    for resource in reversed(TRACKED):
+        for actor in target.actors():
+            client = target.client(actor)
+            owner = target.account_id(actor) if resource.owner_member is not None else None
+            for summary in _pages(getattr(client, xform_name(resource.lister)), resource.list_key):
+                if summary.get("status") in resource.ended:
+                    continue
+                if resource.owner_member is not None and summary.get(resource.owner_member) != owner:
+                    continue  # only its owner can delete it (a collaboration: its creator)
+                if _tagged_with(client, summary, run_id):
+                    yield LedgerEntry(resource.kind, str(summary["id"]), actor, summary.get("arn"))
 
 
 def _tagged_with(client: BaseClient, summary: Mapping[str, Any], run_id: str) -> bool:

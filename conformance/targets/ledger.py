@@ -16,42 +16,28 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any, Literal
 
+from botocore import xform_name
 from botocore.client import BaseClient
 from botocore.exceptions import BotoCoreError, ClientError
 
+from conformance.model.families import TRACKED, tracked_kind
 from conformance.targets.errors import TargetError
 
 log = logging.getLogger(__name__)
 
-ResourceKind = Literal["collaboration", "membership"]
+ResourceKind = str
+"""The :attr:`~conformance.model.families.Resource.kind` of a tracked resource (``collaboration``, ``membership``)."""
 Outcome = Literal["deleted", "gone", "failed"]
 
 #: The ledger folder's name inside a report folder (``--report-dir``).
 LEDGER_FOLDER = ".ledger"
 #: Where ledgers go unless the caller says otherwise: the default report folder's (relative to the working directory).
 DEFAULT_LEDGER_DIR = Path("reports") / LEDGER_FOLDER
-
-#: How each kind of resource is deleted: client method and its identifier parameter.
-DELETERS: Mapping[ResourceKind, tuple[str, str]] = MappingProxyType(
-    {
-        "collaboration": ("delete_collaboration", "collaborationIdentifier"),
-        "membership": ("delete_membership", "membershipIdentifier"),
-    }
-)
-
-#: How each kind of resource is read, to tell "already gone" from "not allowed" (see :func:`delete_resource`).
-GETTERS: Mapping[ResourceKind, tuple[str, str]] = MappingProxyType(
-    {
-        "collaboration": ("get_collaboration", "collaborationIdentifier"),
-        "membership": ("get_membership", "membershipIdentifier"),
-    }
-)
 
 # Deleting something that is already gone is success for cleanup purposes.
 _GONE_CODES = frozenset({"ResourceNotFoundException"})
@@ -128,7 +114,7 @@ class Ledger:
         with self._lock:
             if kind is not None:
                 return (kind, key) in self._ids
-            return any((k, key) in self._ids for k in DELETERS)
+            return any((r.kind, key) in self._ids for r in TRACKED)
 
     def outstanding(self) -> tuple[LedgerEntry, ...]:
         """Created and not yet deleted, oldest first."""
@@ -171,8 +157,7 @@ class Ledger:
             try:
                 record = json.loads(line)
                 key = (str(record["kind"]), str(record["id"]))
-                if record["kind"] not in DELETERS:
-                    raise KeyError(record["kind"])
+                tracked_kind(record["kind"])  # KeyError for a kind the registry does not track
                 if record["event"] == "created":
                     self._created[key] = LedgerEntry(
                         kind=record["kind"],
@@ -198,10 +183,12 @@ def delete_resource(entry: LedgerEntry, client_for: Callable[[str], BaseClient])
     failed and keep it in the ledger for ever. An IAM refusal ("... is not authorized to perform ...") proves
     nothing, and stays a failure.
     """
-    method, param = DELETERS[entry.kind]
+    resource = tracked_kind(entry.kind)
+    assert resource.delete is not None  # tracked resources have a delete
+    method = xform_name(resource.delete)
     try:
         client = client_for(entry.actor)
-        getattr(client, method)(**{param: entry.resource_id})
+        getattr(client, method)(**resource.address(entry.resource_id))
     except ClientError as exc:
         code = _code(exc)
         if code in _GONE_CODES:
@@ -219,9 +206,11 @@ def delete_resource(entry: LedgerEntry, client_for: Callable[[str], BaseClient])
 
 def _gone_on_read(entry: LedgerEntry, client: BaseClient) -> str | None:
     """How a Get showed that ``entry`` no longer exists, or None when it did not show that."""
-    method, param = GETTERS[entry.kind]
+    # A Get tells "already gone" from "not allowed".
+    resource = tracked_kind(entry.kind)
+    method = xform_name(resource.get)
     try:
-        getattr(client, method)(**{param: entry.resource_id})
+        getattr(client, method)(**resource.address(entry.resource_id))
     except ClientError as exc:
         code = _code(exc)
         if code in _GONE_CODES or (code in _MAYBE_GONE_CODES and _IAM_DENIAL not in str(exc)):

@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from conformance.fuzz.execute import Broken, Runner, Variant, split_body
-from conformance.fuzz.seeds import COLLAB, REQUEST, planned_refusal
+from conformance.fuzz.refusals import planned_refusal
+from conformance.fuzz.seeds import COLLAB, REQUEST
 from conformance.targets import RunningTarget
 
 

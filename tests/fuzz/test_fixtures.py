@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from conformance.fuzz.fixtures import SETUP, FixturePool
+from conformance.model import families
 from conformance.model.exchange import CallResult
 from conformance.targets import RunningTarget
 
@@ -16,6 +17,7 @@ def test_a_fixture_binds_every_name_on_the_reference(healthy: RunningTarget) -> 
     assert {"collab", "membership", "member_membership", "request", "accounts.member", "new_account"} <= set(
         fixture.bindings
     )
+    assert {r.ref for r in families.RESOURCES} <= set(fixture.bindings)  # every family's resource
     assert fixture.steps == SETUP
     assert fixture.failures == ()
     assert pool.acquire() is fixture  # the clean one is lent again

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from conformance.model.families import OPERATIONS, RESOURCES
 from conformance.model.service import operation, operation_names
 from conformance.reference.errors import ApiError
 from conformance.reference.handlers import HANDLERS
@@ -17,9 +18,18 @@ SOME_ID = "00000000-0000-4000-8000-000000000000"
 def test_every_implemented_operation_is_routed_from_its_model_binding(name: str) -> None:
     info = operation(name)
     path = info.request_uri.replace("{accountId}", "222222222222")
-    for label in ("collaborationIdentifier", "changeRequestIdentifier", "membershipIdentifier"):
+    for label in (resource.id_param for resource in RESOURCES):
         path = path.replace("{" + label + "}", SOME_ID)
     assert ROUTER.resolve(info.http_method, path).route.operation == name
+
+
+def test_the_emulator_implements_exactly_the_families_operations() -> None:
+    assert set(HANDLERS) == set(OPERATIONS)
+
+
+def test_an_operation_of_no_family_is_refused_at_start() -> None:
+    with pytest.raises(ValueError, match=r"ListConfiguredTables: not an operation of any family; declare it"):
+        Router({*HANDLERS, "ListConfiguredTables"})
 
 
 def test_every_model_operation_is_known_by_name() -> None:
