@@ -1,4 +1,7 @@
-"""Runs a scenario's steps through a :class:`Caller` and judges every answer.
+"""Runs steps through a :class:`Caller` and judges every answer: the suite's one step engine.
+
+:class:`StepRunner` runs one step at a time against a shared template context; :func:`run_scenario` is a loop
+over it, and the fuzz layer runs its generated calls and read-backs through it too.
 
 Per step: render the templates, make the call, then judge in three layers.
 
@@ -38,10 +41,13 @@ from conformance.scenario.templating import Render, TemplateError, compile_strin
 
 __all__ = [
     "Caller",
+    "CompiledStep",
     "Failure",
     "FailureKind",
     "ScenarioResult",
     "StepResult",
+    "StepRunner",
+    "compile_step",
     "format_failure",
     "run_scenario",
 ]
@@ -101,6 +107,8 @@ class StepResult:
     """With ``pages: all``: the calls after the first (``call``), one per further page, in order."""
     alternative: int | None = None
     """For a step with ``expect_one_of``: the index of the alternative the answer matched (None otherwise)."""
+    halts: bool = False
+    """Later steps cannot run: the step broke, failed its written expectation or could not save a value."""
 
     @property
     def exchange(self) -> Exchange | None:
@@ -158,27 +166,68 @@ def run_scenario(
     written expectations, and for measuring the runner itself).
     """
     started = time.perf_counter()
-    values: list[Any] = []
-    context: dict[str, Any] = {"run_id": run_id, "accounts": accounts, "scenario_id": scenario.id, "steps": values}
+    context: dict[str, Any] = {"run_id": run_id, "accounts": accounts, "scenario_id": scenario.id}
+    runner = StepRunner(caller, context, model_checks=model_checks)
     results: list[StepResult] = []
-    seen: set[str] = set()  # the strings of the answers that name this scenario's own resources
-    for step, plan in zip(scenario.steps, _plan(scenario), strict=True):
-        result, stop = _run_step(step, plan, caller, context, model_checks, seen)
+    for step, compiled in zip(scenario.steps, _plan(scenario), strict=True):
+        result = runner.run(step, compiled)
         results.append(result)
-        values.append(result.response)
-        if step.operation not in account_lists.ACCOUNT_WIDE:
-            seen |= _strings(result.response)
-        if stop:
+        if result.halts:
             break
     return ScenarioResult(scenario, tuple(results), time.perf_counter() - started)
+
+
+class StepRunner:
+    """Runs steps one at a time through one caller, sharing one template context.
+
+    ``context`` is the template scope: ``run_id``, ``accounts``, ``scenario_id`` and every name a step saves;
+    ``steps`` (each step's response or error value, in order) is kept here and grows with every :meth:`run`.
+    ``catch=False`` lets an exception of the caller propagate instead of becoming the step's ERROR (the fuzz
+    layer's time budgets are exceptions raised inside calls).
+    """
+
+    def __init__(
+        self, caller: Caller, context: dict[str, Any], *, model_checks: bool = True, catch: bool = True
+    ) -> None:
+        self.caller = caller
+        self.context = context
+        self.values: list[Any] = context.setdefault("steps", [])
+        self.model_checks = model_checks
+        self.catch = catch
+        self.seen: set[str] = set()
+        """The strings of the answers that name this context's own resources (not account-wide lists)."""
+
+    def run(
+        self,
+        step: Step,
+        compiled: CompiledStep | None = None,
+        *,
+        judge: bool = True,
+        only: frozenset[str] | None = None,
+    ) -> StepResult:
+        """Render, call, read and judge one step; its response becomes ``steps[-1]`` of the context.
+
+        ``judge=False`` skips the written expectation (another oracle judges the answer) and saves nothing.
+        ``only``: of an account-wide list's answer, judge and keep only the items that name one of these ids
+        (other tests' resources come and go meanwhile).
+        """
+        result = _run_step(step, compiled or compile_step(step), self, judge, only)
+        self.values.append(result.response)
+        if step.operation not in account_lists.ACCOUNT_WIDE:
+            self.seen |= _strings(result.response)
+        return result
+
+    def record(self, value: Any) -> None:
+        """Add a response obtained without a call (a read known not to have changed) as the next step's."""
+        self.values.append(value)
 
 
 # --- compiled steps ----------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
-class _StepPlan:
-    """A step's templates and JMESPath expressions, compiled once per scenario."""
+class CompiledStep:
+    """A step's templates and JMESPath expressions, compiled once (per scenario, for a scenario's steps)."""
 
     info: OperationInfo
     params: Render
@@ -192,33 +241,35 @@ class _StepPlan:
     """Set for a ``pages: all`` step."""
 
 
-_PLANS: weakref.WeakKeyDictionary[Scenario, tuple[_StepPlan, ...]] = weakref.WeakKeyDictionary()
+_PLANS: weakref.WeakKeyDictionary[Scenario, tuple[CompiledStep, ...]] = weakref.WeakKeyDictionary()
 
 
-def _plan(scenario: Scenario) -> tuple[_StepPlan, ...]:
+def _plan(scenario: Scenario) -> tuple[CompiledStep, ...]:
     plans = _PLANS.get(scenario)
     if plans is None:
-        plans = tuple(
-            _StepPlan(
-                info=operation(step.operation),
-                params=compile_tree(dict(step.params)),
-                raw_body=compile_string(step.raw_body) if step.raw_body is not None else None,
-                expect=compile_tree(step.expect) if step.expect is not None else None,
-                expect_error=compile_tree(step.expect_error) if step.expect_error is not None else None,
-                one_of=tuple(
-                    (
-                        compile_tree(alternative.expect) if alternative.expect is not None else None,
-                        compile_tree(alternative.expect_error) if alternative.expect_error is not None else None,
-                    )
-                    for alternative in step.expect_one_of
-                ),
-                save=tuple((name, text, jmespath.compile(text)) for name, text in step.save.items()),
-                paging=paging(step.operation) if step.all_pages else None,
-            )
-            for step in scenario.steps
-        )
+        plans = tuple(compile_step(step) for step in scenario.steps)
         _PLANS[scenario] = plans
     return plans
+
+
+def compile_step(step: Step) -> CompiledStep:
+    """Compile ``step``'s templates (each distinct template text is compiled once per process)."""
+    return CompiledStep(
+        info=operation(step.operation),
+        params=compile_tree(dict(step.params)),
+        raw_body=compile_string(step.raw_body) if step.raw_body is not None else None,
+        expect=compile_tree(step.expect) if step.expect is not None else None,
+        expect_error=compile_tree(step.expect_error) if step.expect_error is not None else None,
+        one_of=tuple(
+            (
+                compile_tree(alternative.expect) if alternative.expect is not None else None,
+                compile_tree(alternative.expect_error) if alternative.expect_error is not None else None,
+            )
+            for alternative in step.expect_one_of
+        ),
+        save=tuple((name, text, jmespath.compile(text)) for name, text in step.save.items()),
+        paging=paging(step.operation) if step.all_pages else None,
+    )
 
 
 # --- one step ----------------------------------------------------------------------------------------------
@@ -236,29 +287,35 @@ class _Answer:
 
 
 def _run_step(
-    step: Step, plan: _StepPlan, caller: Caller, context: dict[str, Any], model_checks: bool, seen: set[str]
-) -> tuple[StepResult, bool]:
+    step: Step, plan: CompiledStep, runner: StepRunner, judge: bool, only: frozenset[str] | None
+) -> StepResult:
     started = time.perf_counter()
     evidence = step.evidence
+    context = runner.context
     try:
         params = plan.params(context)
         raw_body = plan.raw_body(context).encode("utf-8") if plan.raw_body is not None else None
-        expected = plan.expect(context) if plan.expect is not None else None
-        expected_error = plan.expect_error(context) if plan.expect_error is not None else None
+        expected = plan.expect(context) if plan.expect is not None and judge else None
+        expected_error = plan.expect_error(context) if plan.expect_error is not None and judge else None
         accepted = tuple(
             (want(context) if want is not None else None, error(context) if error is not None else None)
-            for want, error in plan.one_of
+            for want, error in (plan.one_of if judge else ())
         )
     except TemplateError as exc:
         failure = Failure("template", str(exc), evidence, step.index, line=step.line)
-        return StepResult(step, Outcome.FAIL, (failure,), duration_s=time.perf_counter() - started), True
+        return StepResult(step, Outcome.FAIL, (failure,), duration_s=time.perf_counter() - started, halts=True)
 
     pages: list[CallResult] = []
 
     matched: int | None = None
 
     def finish(
-        outcome: Outcome, failures: Sequence[Failure], response: Any = None, call: CallResult | None = None
+        outcome: Outcome,
+        failures: Sequence[Failure],
+        response: Any = None,
+        call: CallResult | None = None,
+        *,
+        halts: bool = True,
     ) -> StepResult:
         return StepResult(
             step,
@@ -271,36 +328,43 @@ def _run_step(
             time.perf_counter() - started,
             tuple(pages),
             matched,
+            halts,
         )
 
-    result = _call(caller, step, params, raw_body)
+    caller = _Calls(runner.caller, runner.catch)
+    result = caller(step, params, raw_body)
     if isinstance(result, Failure):
-        return finish(Outcome.ERROR, [result]), True
+        return finish(Outcome.ERROR, [result])
     answer = _read(plan.info, result, step.index)
     if isinstance(answer, Failure):
         outcome = Outcome.UNSUPPORTED if answer.kind == "unsupported" else Outcome.ERROR
-        return finish(outcome, [answer], call=result), True
+        return finish(outcome, [answer], call=result)
 
     # An account-wide list shows other tests' resources too: its items are judged only where the scenario knows them.
     # (and the items it names in this step's request and expectations: `!contains [{id: ...}]`).
     known = None
     if step.operation in account_lists.ACCOUNT_WIDE:
-        known = _known_ids(context, seen) | _strings([params, expected, accepted])
+        known = _known_ids(context, runner.seen) | _strings([params, expected, accepted])
+    model_checks = runner.model_checks
     page_failures = _model_failures(step, result, answer, known) if model_checks else []
     if plan.paging is not None and answer.success:
         answer, more = _later_pages(step, plan, plan.paging, caller, params, answer, pages, model_checks, known)
         page_failures += more
         if isinstance(answer, Failure):
             outcome = Outcome.UNSUPPORTED if answer.kind == "unsupported" else Outcome.ERROR
-            return finish(outcome, [answer, *page_failures], call=result), True
+            return finish(outcome, [answer, *page_failures], call=result)
+    if only is not None and answer.success and step.operation in account_lists.ACCOUNT_WIDE:
+        answer = _narrowed(step.operation, answer, only)
 
-    if accepted:
+    if not judge:
+        failures: list[Failure] = []
+    elif accepted:
         failures, matched = _judge_one_of(step, answer, result, accepted)
     else:
         failures = _judge(step, step.alternatives[0], answer, result, expected, expected_error)
     stop = bool(failures)
     failures += page_failures
-    if not stop:
+    if not stop and judge:
         for name, text, expression in plan.save:
             found = expression.search(answer.value)
             if found is None:
@@ -309,7 +373,18 @@ def _run_step(
                 stop = True
             else:
                 context[name] = found
-    return finish(Outcome.FAIL if failures else Outcome.PASS, failures, answer.value, result), stop
+    outcome = Outcome.FAIL if failures else Outcome.PASS
+    return finish(outcome, failures, answer.value, result, halts=stop)
+
+
+def _narrowed(operation_name: str, answer: _Answer, ids: frozenset[str]) -> _Answer:
+    """An account-wide list's answer holding only the items that name one of ``ids``."""
+    found = paging(operation_name)
+    if found is None or not isinstance(answer.value, Mapping):
+        return answer
+    items = answer.value.get(found.result_key)
+    kept = [item for item in items if account_lists.item_ids(item) & ids] if isinstance(items, list) else []
+    return replace(answer, value={**answer.value, found.result_key: kept})
 
 
 #: The most failures a step keeps; the rest become one summary failure. A 2 MB list answer whose every entry
@@ -328,12 +403,21 @@ def _bounded(failures: Sequence[Failure]) -> tuple[Failure, ...]:
     return (*kept, replace(strongest, message=message, path=""))
 
 
-def _call(caller: Caller, step: Step, params: Mapping[str, Any], raw_body: bytes | None) -> CallResult | Failure:
-    try:
-        return caller.call(step.actor, step.operation, params, raw_body=raw_body)
-    except Exception as exc:  # the caller could not make the call at all: a suite or configuration problem
-        message = f"the call could not be made: {type(exc).__name__}: {exc}"
-        return Failure("error", message, MODEL_EVIDENCE, step.index)
+@dataclass(frozen=True, slots=True)
+class _Calls:
+    """Makes a step's calls; an exception of the caller is the step's ERROR unless ``catch`` is off."""
+
+    caller: Caller
+    catch: bool = True
+
+    def __call__(self, step: Step, params: Mapping[str, Any], raw_body: bytes | None) -> CallResult | Failure:
+        try:
+            return self.caller.call(step.actor, step.operation, params, raw_body=raw_body)
+        except Exception as exc:  # the caller could not make the call at all: a suite or configuration problem
+            if not self.catch:
+                raise
+            message = f"the call could not be made: {type(exc).__name__}: {exc}"
+            return Failure("error", message, MODEL_EVIDENCE, step.index)
 
 
 #: A ``pages: all`` step gives up after this many pages: a target whose tokens never end would loop forever.
@@ -345,9 +429,9 @@ MAX_PAGED_BYTES = 32 * 1024 * 1024
 
 def _later_pages(
     step: Step,
-    plan: _StepPlan,
+    plan: CompiledStep,
     paging: Paging,
-    caller: Caller,
+    caller: _Calls,
     params: Mapping[str, Any],
     first: _Answer,
     pages: list[CallResult],
@@ -373,7 +457,7 @@ def _later_pages(
             failures.append(Failure("expectation", message, step.evidence, step.index, line=step.line))
             break
         seen.add(token)
-        result = _call(caller, step, {**params, paging.input_token: token}, None)
+        result = caller(step, {**params, paging.input_token: token}, None)
         if isinstance(result, Failure):
             return result, failures
         pages.append(result)
@@ -389,8 +473,7 @@ def _later_pages(
             return replace(answer, message=f"page {number}: {answer.message}"), failures
         if model_checks:
             failures += [
-                replace(f, message=f"page {number}: {f.message}")
-                for f in _model_failures(step, result, answer, known)
+                replace(f, message=f"page {number}: {f.message}") for f in _model_failures(step, result, answer, known)
             ]
         if not answer.success:
             return answer, failures
