@@ -14,7 +14,7 @@ ALLOWED: dict[str, set[str]] = {
     "scenario": {"model"},
     "reference": {"model"},
     "targets": {"model", "reference"},
-    "fuzz": {"model", "targets"},
+    "fuzz": {"model", "scenario", "targets"},
     "report": {"model"},
 }
 GLUE = {"plugin", "cli", "verdict", "__init__", "__main__"}

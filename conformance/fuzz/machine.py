@@ -28,9 +28,8 @@ from hypothesis.control import current_build_context
 from hypothesis.stateful import RuleBasedStateMachine, get_state_machine_test, initialize, invariant, precondition, rule
 
 from conformance.fuzz.campaign import Campaign
-from conformance.fuzz.expect import ABSENT, Context, Tag, mismatches
 from conformance.fuzz.judge import Problem, model_problems
-from conformance.fuzz.plan import Evidence, Plan, PlanStep
+from conformance.fuzz.plan import Plan, PlanStep
 from conformance.fuzz.profiles import ShrinkClock, run_test
 from conformance.fuzz.refs import Ref, resolve
 from conformance.fuzz.results import Finding, Outcome, Tally, outcome_of
@@ -46,8 +45,10 @@ from conformance.fuzz.specmodel import (
     Request,
     SpecModel,
 )
+from conformance.fuzz.steps import ABSENT, Context, Tag, mismatches
 from conformance.model.exchange import CallResult, read_json
 from conformance.model.releases import ModelAt
+from conformance.model.vocabulary import Evidence, EvidenceLevel, level_of
 
 NAME = "stateful"
 CHECK = "change-requests"
@@ -181,7 +182,7 @@ def build_machine(shared: _Shared) -> type[RuleBasedStateMachine]:
             ml = "creatorMLMemberAbilities" in params
             self.model = SpecModel.created("creator", invited, auto, abilities, at=at, ml=ml)
             expect = {"collaboration": {"creatorAccountId": _account("creator"), "memberStatus": "INVITED"}}
-            evidence = Evidence("inferred", "MODEL, UG-MANAGE")
+            evidence = Evidence(EvidenceLevel.INFERRED, "MODEL, UG-MANAGE")
             result = self._call(
                 "creator",
                 "CreateCollaboration",
@@ -315,13 +316,16 @@ def build_machine(shared: _Shared) -> type[RuleBasedStateMachine]:
                     "GetCollaboration",
                     collab,
                     {"collaboration": {"autoApprovedChangeTypes": auto}},
-                    Evidence("inferred", "A17"),
+                    Evidence(EvidenceLevel.INFERRED, "A17"),
                 )
             if "members" in stale:
                 rows = [_member_view(actor, row) for actor, row in model.members.items()]
                 expect = {"memberSummaries": Tag("unordered", rows)}
                 self._read(
-                    "ListMembers", {**collab, "maxResults": 100}, expect, Evidence("inferred", "UG-ADD, UG-JOIN, A11")
+                    "ListMembers",
+                    {**collab, "maxResults": 100},
+                    expect,
+                    Evidence(EvidenceLevel.INFERRED, "UG-ADD, UG-JOIN, A11"),
                 )
             summaries = [
                 {"id": Ref(r.name), **_request_view(r, changes=False, approvals=approvals)} for r in model.requests
@@ -330,7 +334,7 @@ def build_machine(shared: _Shared) -> type[RuleBasedStateMachine]:
                 "ListCollaborationChangeRequests",
                 {**collab, "maxResults": 100},
                 {"collaborationChangeRequestSummaries": summaries},
-                Evidence("inferred", "A6, A1, A2, A4"),
+                Evidence(EvidenceLevel.INFERRED, "A6, A1, A2, A4"),
             )
 
         def teardown(self) -> None:
@@ -364,8 +368,8 @@ def build_machine(shared: _Shared) -> type[RuleBasedStateMachine]:
             shared.calls += 1
             self.trace.exchange = result.exchange
             if prediction is not None:
-                evidence = Evidence(prediction.level, prediction.source)
-            evidence = evidence or Evidence("model", "MODEL")
+                evidence = Evidence(level_of(prediction.level), prediction.source)
+            evidence = evidence or Evidence(EvidenceLevel.MODEL, "MODEL")
             step_save = dict(save or {})
             if or_success and result.ok:
                 step = PlanStep(
@@ -374,7 +378,7 @@ def build_machine(shared: _Shared) -> type[RuleBasedStateMachine]:
                     operation_name,
                     dict(params),
                     save=step_save,
-                    evidence=Evidence("inferred", "A10"),
+                    evidence=Evidence(EvidenceLevel.INFERRED, "A10"),
                 )
                 self.trace.steps.append(step)
                 self._judge(step, result, [], "a success is one of the accepted answers (A10)")
@@ -437,9 +441,9 @@ def build_machine(shared: _Shared) -> type[RuleBasedStateMachine]:
                 self._judge(step, result, found, "the target's state differs from the spec model")
 
         def _judge(self, step: PlanStep, result: CallResult, found: list[str], reason: str) -> None:
-            evidence = step.evidence or Evidence("model", "MODEL")
+            evidence = step.evidence or Evidence(EvidenceLevel.MODEL, "MODEL")
             problems = [
-                Problem("model-mismatch", f"{step.name}: {m} ({reason})", evidence.level, evidence.source)
+                Problem("model-mismatch", f"{step.name}: {m} ({reason})", evidence.level.value, evidence.source)
                 for m in found
             ]
             problems += model_problems(step.operation, result, at=at)
@@ -489,7 +493,7 @@ def run_machine(campaign: Campaign, settings: Settings, seed: int | None, *, shr
             "stateful change requests: the target departs from the spec model",
             "\n".join(str(p) for p in trace.problems),
             tuple(trace.steps),
-            Evidence("inferred", "A1, A4, A5, A7"),
+            Evidence(EvidenceLevel.INFERRED, "A1, A4, A5, A7"),
         )
         findings = (_finding(campaign, plan, trace),)
     examples = shared.examples

@@ -1,26 +1,43 @@
-"""A reproducer as data: the calls that replay one fuzz failure, each with what it must produce.
+"""A fuzz check's calls as data: the steps it runs, which become the reproducer of a failure.
 
-A :class:`Plan` is a scenario before it is YAML: setup calls that build the fixture, the failing call, and the
-reads that show the failure, with expectations in the small language of :mod:`conformance.fuzz.expect`.
-:mod:`conformance.fuzz.reproducer` writes it in the scenario format.
+A :class:`Plan` is a scenario before it is a :class:`~conformance.scenario.format.Step` sequence: the setup calls
+that build the fixture, the fuzzed call, and the reads that check its effect. Its data may hold symbols that
+:mod:`conformance.fuzz.steps` turns into the scenario language when the steps run and when they are written:
+:class:`~conformance.fuzz.refs.Ref` (a fixture's resource), :class:`StepRef` (an earlier step's answer) and
+:class:`Tag` (a scenario matcher). Kept symbolic so a reproducer can drop steps and renumber references.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
-Level = Literal["model", "documented", "inferred"]
+from conformance.model.vocabulary import Evidence, EvidenceLevel
+
+__all__ = ["ABSENT", "ANY", "MODEL", "NO_BODY", "Evidence", "Plan", "PlanStep", "RawText", "StepRef", "Tag"]
+
+MODEL = Evidence(EvidenceLevel.MODEL, "MODEL")
 
 
 @dataclass(frozen=True, slots=True)
-class Evidence:
-    level: Level
-    source: str
+class Tag:
+    """A scenario matcher: ``Tag("unordered", [...])`` is ``!unordered [...]``; ``argument`` None for ``!any``."""
+
+    name: str
+    argument: Any = None
 
 
-MODEL = Evidence("model", "MODEL")
+ABSENT = Tag("absent")
+ANY = Tag("any")
+
+
+@dataclass(frozen=True, slots=True)
+class StepRef:
+    """The response (or error value) of an earlier step, optionally a dotted path inside it."""
+
+    step: int
+    path: str = ""
 
 
 class _NoBody:
@@ -40,7 +57,7 @@ class RawText:
 
 @dataclass(frozen=True, slots=True)
 class PlanStep:
-    """One call of a reproducer."""
+    """One call of a plan."""
 
     name: str
     actor: str

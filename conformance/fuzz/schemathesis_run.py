@@ -59,10 +59,9 @@ from schemathesis.specs.openapi.checks import (
 
 from conformance.fuzz import reproducer
 from conformance.fuzz.campaign import Campaign
-from conformance.fuzz.expect import Tag
 from conformance.fuzz.fixtures import CONSTANTS, Fixture
 from conformance.fuzz.judge import Level, Problem
-from conformance.fuzz.plan import NO_BODY, Evidence, Plan, PlanStep, RawText
+from conformance.fuzz.plan import NO_BODY, Plan, PlanStep, RawText, Tag
 from conformance.fuzz.profiles import ShrinkBudgetSpent, ShrinkClock, run_test
 from conformance.fuzz.refs import Ref
 from conformance.fuzz.results import Finding, Tally, outcome_of
@@ -73,6 +72,7 @@ from conformance.model.openapi import document
 from conformance.model.redaction import redact_text
 from conformance.model.releases import LATEST_MODEL, ModelAt
 from conformance.model.shapecheck import check_input
+from conformance.model.vocabulary import Evidence, level_of
 from conformance.targets import RunningTarget
 from conformance.targets.bounded_requests import BoundedSession
 from conformance.targets.spec import Timeouts
@@ -513,7 +513,7 @@ def _case_step(
         params,
         raw_body=body,
         expect_error=expect_error,
-        evidence=Evidence(level, _SOURCES[level]),
+        evidence=Evidence(level_of(level), _SOURCES[level]),
     )
 
 
