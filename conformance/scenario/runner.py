@@ -24,19 +24,19 @@ import time
 import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 import jmespath
 
 from conformance.model import account_lists
-from conformance.model.exchange import CallResult, Exchange, TooDeepJson, UnreadableJson, read_json
+from conformance.model.exchange import CallResult, TooDeepJson
 from conformance.model.service import OperationInfo, Paging, operation, paging
-from conformance.model.shapecheck import check_output
-from conformance.model.violations import Violation, ViolationKind
-from conformance.model.wire import check_wire, unsupported_reason
-from conformance.scenario.format import MODEL_EVIDENCE, Alternative, Evidence, EvidenceLevel, Scenario, Step
-from conformance.scenario.matchers import Matcher, match
+from conformance.scenario.answers import Answer, json_object, narrowed, read_answer
+from conformance.scenario.format import MODEL_EVIDENCE, Alternative, EvidenceLevel, Scenario, Step
+from conformance.scenario.matchers import match
+from conformance.scenario.modelchecks import known_ids, model_failures, strings
 from conformance.scenario.outcomes import Outcome
+from conformance.scenario.results import Failure, FailureKind, ScenarioResult, StepResult
 from conformance.scenario.templating import Render, TemplateError, compile_string, compile_tree
 
 __all__ = [
@@ -63,93 +63,6 @@ class Caller(Protocol):
     def call(
         self, actor: str, operation: str, params: Mapping[str, Any], *, raw_body: bytes | None = None
     ) -> CallResult: ...
-
-
-FailureKind = Literal[
-    "expectation", "shape", "wire", "transport", "unparseable", "unsupported", "template", "save", "error"
-]
-
-
-@dataclass(frozen=True, slots=True)
-class Failure:
-    """One thing wrong in one step."""
-
-    kind: FailureKind
-    message: str
-    evidence: Evidence
-    step: int
-    """Index of the step it belongs to."""
-    path: str = ""
-    """Where in the response (``collaboration.status``), when it concerns one value."""
-    line: int | None = None
-    """The scenario-file line of the expectation it concerns."""
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}" if self.path and not self.message.startswith(self.path) else self.message
-
-
-@dataclass(frozen=True, slots=True)
-class StepResult:
-    """What one step sent, got, and how it was judged."""
-
-    step: Step
-    outcome: Outcome
-    failures: tuple[Failure, ...] = ()
-    request: Mapping[str, Any] | None = None
-    """The rendered parameters (None when rendering failed)."""
-    raw_body: bytes | None = None
-    response: Any = None
-    """The parsed success response, or the error value ``{code, status, message, fields}``; None when
-    nothing usable came back."""
-    call: CallResult | None = None
-    duration_s: float = 0.0
-    pages: tuple[CallResult, ...] = ()
-    """With ``pages: all``: the calls after the first (``call``), one per further page, in order."""
-    alternative: int | None = None
-    """For a step with ``expect_one_of``: the index of the alternative the answer matched (None otherwise)."""
-    halts: bool = False
-    """Later steps cannot run: the step broke, failed its written expectation or could not save a value."""
-
-    @property
-    def exchange(self) -> Exchange | None:
-        return self.call.exchange if self.call is not None else None
-
-    def failures_at_or_above(self, level: EvidenceLevel) -> list[Failure]:
-        return [failure for failure in self.failures if failure.evidence.level >= level]
-
-
-@dataclass(frozen=True, slots=True)
-class ScenarioResult:
-    """The steps that ran (in order) and the scenario's overall outcome."""
-
-    scenario: Scenario
-    steps: tuple[StepResult, ...]
-    duration_s: float = 0.0
-
-    @property
-    def outcome(self) -> Outcome:
-        """The outcome counting every failure (``--evidence=inferred``)."""
-        return self.outcome_at(EvidenceLevel.INFERRED)
-
-    def outcome_at(self, level: EvidenceLevel) -> Outcome:
-        """ERROR if a step broke; else FAIL if a failure at ``level`` or stronger; else UNSUPPORTED; else PASS."""
-        outcomes = {step.outcome for step in self.steps}
-        if Outcome.ERROR in outcomes:
-            return Outcome.ERROR
-        if any(step.failures_at_or_above(level) for step in self.steps if step.outcome is Outcome.FAIL):
-            return Outcome.FAIL
-        if Outcome.UNSUPPORTED in outcomes:
-            return Outcome.UNSUPPORTED
-        return Outcome.PASS
-
-    def failures_at_or_above(self, level: EvidenceLevel) -> list[Failure]:
-        """Failures whose evidence is ``level`` or stronger (ERROR/UNSUPPORTED causes are model-level)."""
-        return [failure for step in self.steps for failure in step.failures_at_or_above(level)]
-
-    @property
-    def not_run(self) -> tuple[Step, ...]:
-        """The steps after the one the scenario stopped at."""
-        return self.scenario.steps[len(self.steps) :]
 
 
 def run_scenario(
@@ -214,7 +127,7 @@ class StepRunner:
         result = _run_step(step, compiled or compile_step(step), self, judge, only)
         self.values.append(result.response)
         if step.operation not in account_lists.ACCOUNT_WIDE:
-            self.seen |= _strings(result.response)
+            self.seen |= strings(result.response)
         return result
 
     def record(self, value: Any) -> None:
@@ -275,17 +188,6 @@ def compile_step(step: Step) -> CompiledStep:
 # --- one step ----------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Answer:
-    """A response the runner could read: a success or a service error."""
-
-    success: bool
-    value: Any
-    """Parsed success output, or the error value."""
-    document: Mapping[str, Any] | None
-    """The response body as JSON, when there was a raw exchange with a JSON object body."""
-
-
 def _run_step(
     step: Step, plan: CompiledStep, runner: StepRunner, judge: bool, only: frozenset[str] | None
 ) -> StepResult:
@@ -335,7 +237,7 @@ def _run_step(
     result = caller(step, params, raw_body)
     if isinstance(result, Failure):
         return finish(Outcome.ERROR, [result])
-    answer = _read(plan.info, result, step.index)
+    answer = read_answer(plan.info, result, step.index)
     if isinstance(answer, Failure):
         outcome = Outcome.UNSUPPORTED if answer.kind == "unsupported" else Outcome.ERROR
         return finish(outcome, [answer], call=result)
@@ -344,9 +246,9 @@ def _run_step(
     # (and the items it names in this step's request and expectations: `!contains [{id: ...}]`).
     known = None
     if step.operation in account_lists.ACCOUNT_WIDE:
-        known = _known_ids(context, runner.seen) | _strings([params, expected, accepted])
+        known = known_ids(context, runner.seen) | strings([params, expected, accepted])
     model_checks = runner.model_checks
-    page_failures = _model_failures(step, result, answer, known) if model_checks else []
+    page_failures = model_failures(step, result, answer, known) if model_checks else []
     if plan.paging is not None and answer.success:
         answer, more = _later_pages(step, plan, plan.paging, caller, params, answer, pages, model_checks, known)
         page_failures += more
@@ -354,7 +256,7 @@ def _run_step(
             outcome = Outcome.UNSUPPORTED if answer.kind == "unsupported" else Outcome.ERROR
             return finish(outcome, [answer, *page_failures], call=result)
     if only is not None and answer.success and step.operation in account_lists.ACCOUNT_WIDE:
-        answer = _narrowed(step.operation, answer, only)
+        answer = narrowed(step.operation, answer, only)
 
     if not judge:
         failures: list[Failure] = []
@@ -375,16 +277,6 @@ def _run_step(
                 context[name] = found
     outcome = Outcome.FAIL if failures else Outcome.PASS
     return finish(outcome, failures, answer.value, result, halts=stop)
-
-
-def _narrowed(operation_name: str, answer: _Answer, ids: frozenset[str]) -> _Answer:
-    """An account-wide list's answer holding only the items that name one of ``ids``."""
-    found = paging(operation_name)
-    if found is None or not isinstance(answer.value, Mapping):
-        return answer
-    items = answer.value.get(found.result_key)
-    kept = [item for item in items if account_lists.item_ids(item) & ids] if isinstance(items, list) else []
-    return replace(answer, value={**answer.value, found.result_key: kept})
 
 
 #: The most failures a step keeps; the rest become one summary failure. A 2 MB list answer whose every entry
@@ -433,11 +325,11 @@ def _later_pages(
     paging: Paging,
     caller: _Calls,
     params: Mapping[str, Any],
-    first: _Answer,
+    first: Answer,
     pages: list[CallResult],
     model_checks: bool,
     known: frozenset[str] | None = None,
-) -> tuple[_Answer | Failure, list[Failure]]:
+) -> tuple[Answer | Failure, list[Failure]]:
     """Follow ``nextToken`` from the first page; appends each call to ``pages``.
 
     Returns the answer to judge — every page's items in one response without ``nextToken``, or the error answer
@@ -468,12 +360,12 @@ def _later_pages(
                 f"{MAX_PAGED_BYTES:,}; a list this large cannot be judged in memory"
             )
             return Failure("transport", message, MODEL_EVIDENCE, step.index), failures
-        answer = _read(plan.info, result, step.index)
+        answer = read_answer(plan.info, result, step.index)
         if isinstance(answer, Failure):
             return replace(answer, message=f"page {number}: {answer.message}"), failures
         if model_checks:
             failures += [
-                replace(f, message=f"page {number}: {f.message}") for f in _model_failures(step, result, answer, known)
+                replace(f, message=f"page {number}: {f.message}") for f in model_failures(step, result, answer, known)
             ]
         if not answer.success:
             return answer, failures
@@ -481,81 +373,11 @@ def _later_pages(
         token = answer.value.get(paging.output_token)
     merged = {key: value for key, value in first.value.items() if key != paging.output_token}
     merged[paging.result_key] = items
-    return _Answer(True, merged, first.document), failures
-
-
-def _read(info: OperationInfo, result: CallResult, index: int) -> _Answer | Failure:
-    """Classify the raw outcome: an answer to judge, or the ERROR/UNSUPPORTED failure that ends the step."""
-    if result.transport_error is not None:
-        kind: FailureKind = "unparseable" if result.transport_error.startswith("unparseable") else "transport"
-        return Failure(kind, result.transport_error, MODEL_EVIDENCE, index)
-    exchange = result.exchange
-    status = result.status or _metadata_status(result.error)
-    body = exchange.response_body if exchange is not None else b""
-    headers = exchange.response_headers if exchange is not None else {}
-    code = result.error_code
-    reason = unsupported_reason(status, code, headers, body)
-    if reason is not None:
-        return Failure("unsupported", f"{info.name} is not implemented by the target: {reason}", MODEL_EVIDENCE, index)
-    try:
-        document = _json_object(body) if body.strip() else ({} if exchange is not None else None)
-    except TooDeepJson as exc:
-        # botocore may have parsed it, but nothing past this point could walk it safely: the target broke.
-        return Failure("unparseable", f"HTTP {status} body is unreadable: {exc}: {body[:80]!r}", MODEL_EVIDENCE, index)
-    if code is None:
-        if result.parsed is None:
-            return Failure("error", "the call returned neither a response nor an error", MODEL_EVIDENCE, index)
-        if body.strip() and document is None:
-            message = f"HTTP {status} body is not a JSON object: {body[:80]!r}"
-            return Failure("unparseable", message, MODEL_EVIDENCE, index)
-        return _Answer(True, result.parsed, document)
-    if status >= 500 and body.strip() and document is None:
-        # A 5xx page that is not a restJson1 error (a proxy's or a crash page): the target broke.
-        message = f"HTTP {status} {code}: the body is not JSON: {body[:80]!r}"
-        return Failure("unparseable", message, MODEL_EVIDENCE, index)
-    return _Answer(False, _error_value(code, status, result.error, document), document)
-
-
-def _json_object(body: bytes) -> Mapping[str, Any] | None:
-    """The body as a JSON object; None when it is another JSON value or not JSON. Raises :class:`TooDeepJson`."""
-    try:
-        document = read_json(body)
-    except TooDeepJson:
-        raise
-    except UnreadableJson:
-        return None
-    return document if isinstance(document, dict) else None
-
-
-def _metadata_status(error: Mapping[str, Any] | None) -> int:
-    metadata = (error or {}).get("ResponseMetadata") or {}
-    return int(metadata.get("HTTPStatusCode", 0))
-
-
-def _error_value(
-    code: str, status: int, error: Mapping[str, Any] | None, document: Mapping[str, Any] | None
-) -> dict[str, Any]:
-    """``{code, status, message, fields}``: what ``expect_error`` is matched against.
-
-    The members come from the body as sent when it is a JSON object (botocore keeps only the members of
-    errors it knows), else from botocore's parsed error.
-    """
-    if document is not None:
-        members = {k: v for k, v in document.items() if k not in ("__type", "code", "Code")}
-    else:
-        members = {k: v for k, v in (error or {}).items() if k not in ("Error", "ResponseMetadata")}
-    message = members.pop("message", None)
-    alternative = members.pop("Message", None)
-    if message is None:
-        message = alternative if alternative is not None else ((error or {}).get("Error") or {}).get("Message")
-    value: dict[str, Any] = {"code": code, "status": status, "fields": members}
-    if message is not None:
-        value["message"] = message
-    return value
+    return Answer(True, merged, first.document), failures
 
 
 def _judge(
-    step: Step, alternative: Alternative, answer: _Answer, result: CallResult, expected: Any, expected_error: Any
+    step: Step, alternative: Alternative, answer: Answer, result: CallResult, expected: Any, expected_error: Any
 ) -> list[Failure]:
     """The failures of ``answer`` against one accepted answer (rendered ``expected`` / ``expected_error``)."""
     evidence = step.evidence
@@ -576,7 +398,7 @@ def _judge(
 
 
 def _judge_one_of(
-    step: Step, answer: _Answer, result: CallResult, accepted: Sequence[tuple[Any, Any]]
+    step: Step, answer: Answer, result: CallResult, accepted: Sequence[tuple[Any, Any]]
 ) -> tuple[list[Failure], int | None]:
     """No failure and the index of the first alternative the answer matches, or one failure saying why none did."""
     reasons: list[str] = []
@@ -598,80 +420,7 @@ def _mismatches(step: Step, alternative: Alternative, expected: Any, actual: Any
     ]
 
 
-_WIRE_SOURCES = {ViolationKind.ERROR_TYPE: "SMITHY", ViolationKind.BODY: "SMITHY", ViolationKind.TIMESTAMP: "SMITHY"}
-
-
-def _known_ids(context: Mapping[str, Any], seen: set[str]) -> frozenset[str]:
-    """The ids a scenario knows: every string its saved values and its non-list answers (``seen``) hold.
-
-    An earlier account-wide list's answer is left out: it holds other tests' resources too.
-    """
-    saved = [value for key, value in context.items() if key not in ("accounts", "run_id", "scenario_id", "steps")]
-    return frozenset(seen | _strings(saved))
-
-
-def _strings(value: Any) -> set[str]:
-    found: set[str] = set()
-    stack: list[Any] = [value]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, str):
-            found.add(value)
-        elif isinstance(value, Mapping):
-            stack.extend(value.values())
-        elif isinstance(value, list | tuple):
-            stack.extend(value)
-        elif isinstance(value, Matcher):
-            stack.append(value.arg)
-    return found
-
-
-def _model_failures(
-    step: Step, result: CallResult, answer: _Answer, known: frozenset[str] | None = None
-) -> list[Failure]:
-    """The wire and shape findings of a step's answer (of an account-wide list: only on the items in ``known``)."""
-    failures = _all_model_failures(step, result, answer)
-    if known is None:
-        return failures
-    document = answer.document if answer.document is not None else answer.value
-    return [f for f in failures if account_lists.concerns(step.operation, f.path or "", document, set(known))]
-
-
-def _all_model_failures(step: Step, result: CallResult, answer: _Answer) -> list[Failure]:
-    exchange = result.exchange
-    failures: list[Failure] = []
-    seen: set[tuple[str, str, str]] = set()
-    # The wire check's timestamp rule walks the whole output shape; when the shape check below walks the same
-    # body anyway, its TIMESTAMP findings are taken as the wire failures instead (one walk, same failures).
-    shared = answer.success and answer.document is not None and exchange is not None and 200 <= exchange.status < 300
-    if exchange is not None and exchange.status:
-        wire = check_wire(
-            step.operation, exchange.status, exchange.response_headers, exchange.response_body, timestamps=not shared
-        )
-        for violation in wire:
-            seen.add((violation.path, violation.kind, violation.message))
-            failures.append(_violation_failure("wire", violation, step.index))
-    if answer.success:
-        if answer.document is not None:
-            shape = check_output(step.operation, answer.document, wire=True)
-            if shared:
-                for violation in shape:
-                    if violation.kind is ViolationKind.TIMESTAMP:
-                        seen.add((violation.path, violation.kind, violation.message))
-                        failures.append(_violation_failure("wire", violation, step.index))
-        else:
-            shape = check_output(step.operation, answer.value, wire=False)
-        # The wire check reports a body's non-number timestamps too; keep each finding once.
-        failures += [
-            _violation_failure("shape", v, step.index) for v in shape if (v.path, v.kind, v.message) not in seen
-        ]
-    return failures
-
-
-def _violation_failure(kind: FailureKind, violation: Violation, index: int) -> Failure:
-    level = EvidenceLevel.MODEL if violation.evidence == "model" else EvidenceLevel.INFERRED
-    source = _WIRE_SOURCES.get(violation.kind, "MODEL") if kind == "wire" else "MODEL"
-    return Failure(kind, violation.message, Evidence(level, source), index, path=violation.path)
+_json_object = json_object  # the failure text below reads bodies with it
 
 
 # --- the failure text --------------------------------------------------------------------------------------
@@ -740,7 +489,7 @@ def _response_text(call: CallResult) -> str:
     if exchange is not None and exchange.response_body:
         body = exchange.response_body
         try:
-            document = _json_object(body)
+            document = json_object(body)
         except TooDeepJson:
             document = None
         text = _dumps(document) if document is not None else body.decode("utf-8", "replace")
