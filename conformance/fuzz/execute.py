@@ -21,9 +21,9 @@ from typing import Any, Literal, Protocol
 
 from conformance.fuzz.fixtures import CONSTANTS, Fixture, FixturePool
 from conformance.fuzz.judge import DECODING_KINDS, Level, Planned, Problem, judge_invalid, judge_valid
-from conformance.fuzz.plan import MODEL, NO_BODY, Plan, PlanStep, StepRef, Tag
+from conformance.fuzz.plan import MODEL, NO_BODY, Plan, PlanStep, Tag, reproducer_plan
 from conformance.fuzz.readback import Read, round_trip, unchanged, witness_reads
-from conformance.fuzz.refs import UnboundRef, refs_in, resolve
+from conformance.fuzz.refs import UnboundRef, resolve
 from conformance.fuzz.results import SKIPPED
 from conformance.fuzz.seeds import OPAQUE_MEMBERS, seed_for
 from conformance.fuzz.steps import READ_EVIDENCE, context_of, to_step
@@ -317,30 +317,15 @@ class _Session:
         )
 
     def _plan(self, variant: Variant, problems: list[Problem], at: int) -> Plan:
-        setup = len(self.fixture.steps)
-        keep = sorted(set(self.shown))
-        if not any(_fixture_refs(self.steps[i]) for i in keep if i >= setup):
-            # Nothing after the setup refers to the fixture: the reproducer needs none of it.
-            keep = [i for i in keep if i >= setup]
-        renumber = {old: new for new, old in enumerate(keep)}
-        steps = tuple(_renumbered(self.steps[i], renumber) for i in keep)
         title = f"fuzz {variant.strategy} {variant.operation}: {variant.label}"
         description = "\n".join(str(p) for p in problems)
-        evidence = steps[renumber[at]].evidence or MODEL
-        return Plan(title, description, steps, evidence)
+        return reproducer_plan(title, description, self.steps, self.shown, setup=len(self.fixture.steps), at=at)
 
 
 def _succeeded(done: StepResult) -> bool:
     """Whether a read answered with a success (what its expectation says aside)."""
     call = done.call
     return done.outcome in (Outcome.PASS, Outcome.FAIL) and call is not None and call.error_code is None
-
-
-def _fixture_refs(step: PlanStep) -> bool:
-    """Whether a step refers to what the fixture's setup saved (accounts and constants need no setup)."""
-    values = (step.params, step.raw_body if step.raw_body is not NO_BODY else None, step.expect)
-    names = {ref.name for value in values for ref in refs_in(value)}
-    return any(not name.startswith("accounts.") and name not in CONSTANTS for name in names)
 
 
 def _call_step(variant: Variant, result: CallResult | None, problems: list[Problem] | tuple[Problem, ...]) -> PlanStep:
@@ -386,31 +371,6 @@ def _expected_error(
         return {"code": code_seen}, MODEL
     # Success was the right answer to this valid input; the model checks judge its body.
     return None, MODEL
-
-
-def _renumbered(step: PlanStep, renumber: Mapping[int, int]) -> PlanStep:
-    def fix(value: Any) -> Any:
-        if isinstance(value, StepRef):
-            return StepRef(renumber[value.step], value.path)
-        if isinstance(value, Tag):
-            return Tag(value.name, fix(value.argument))
-        if isinstance(value, dict):
-            return {k: fix(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [fix(v) for v in value]
-        return value
-
-    return PlanStep(
-        step.name,
-        step.actor,
-        step.operation,
-        fix(dict(step.params)),
-        raw_body=step.raw_body,
-        expect=fix(step.expect),
-        expect_error=step.expect_error,
-        save=step.save,
-        evidence=step.evidence,
-    )
 
 
 def split_body(operation_name: str, params: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

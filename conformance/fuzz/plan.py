@@ -9,13 +9,27 @@ that build the fixture, the fuzzed call, and the reads that check its effect. It
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from conformance.fuzz.fixtures import CONSTANTS
+from conformance.fuzz.refs import refs_in
 from conformance.model.vocabulary import Evidence, EvidenceLevel
 
-__all__ = ["ABSENT", "ANY", "MODEL", "NO_BODY", "Evidence", "Plan", "PlanStep", "RawText", "StepRef", "Tag"]
+__all__ = [
+    "ABSENT",
+    "ANY",
+    "MODEL",
+    "NO_BODY",
+    "Evidence",
+    "Plan",
+    "PlanStep",
+    "RawText",
+    "StepRef",
+    "Tag",
+    "reproducer_plan",
+]
 
 MODEL = Evidence(EvidenceLevel.MODEL, "MODEL")
 
@@ -81,3 +95,42 @@ class Plan:
     description: str
     steps: tuple[PlanStep, ...]
     evidence: Evidence = MODEL
+
+
+def reproducer_plan(
+    title: str, description: str, steps: Sequence[PlanStep], shown: Sequence[int], *, setup: int, at: int
+) -> Plan:
+    """The plan that replays a check: its steps at the positions ``shown``, references renumbered to match.
+
+    The first ``setup`` steps build the fixture; they are left out when nothing after them refers to what they
+    saved. ``at`` is the position of the fuzzed call, whose evidence is the plan's.
+    """
+    keep = sorted(set(shown))
+    if not any(_fixture_refs(steps[i]) for i in keep if i >= setup):
+        # Nothing after the setup refers to the fixture: the reproducer needs none of it.
+        keep = [i for i in keep if i >= setup]
+    renumber = {old: new for new, old in enumerate(keep)}
+    kept = tuple(_renumbered(steps[i], renumber) for i in keep)
+    return Plan(title, description, kept, kept[renumber[at]].evidence or MODEL)
+
+
+def _fixture_refs(step: PlanStep) -> bool:
+    """Whether a step refers to what the fixture's setup saved (accounts and constants need no setup)."""
+    values = (step.params, step.raw_body if step.raw_body is not NO_BODY else None, step.expect)
+    names = {ref.name for value in values for ref in refs_in(value)}
+    return any(not name.startswith("accounts.") and name not in CONSTANTS for name in names)
+
+
+def _renumbered(step: PlanStep, renumber: Mapping[int, int]) -> PlanStep:
+    def fix(value: Any) -> Any:
+        if isinstance(value, StepRef):
+            return StepRef(renumber[value.step], value.path)
+        if isinstance(value, Tag):
+            return Tag(value.name, fix(value.argument))
+        if isinstance(value, dict):
+            return {k: fix(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [fix(v) for v in value]
+        return value
+
+    return replace(step, params=fix(dict(step.params)), expect=fix(step.expect))
