@@ -36,6 +36,7 @@ from conformance.scenario.format import MODEL_EVIDENCE, Alternative, EvidenceLev
 from conformance.scenario.matchers import match
 from conformance.scenario.modelchecks import known_ids, model_failures, strings
 from conformance.scenario.outcomes import Outcome
+from conformance.scenario.pages import later_pages
 from conformance.scenario.results import Failure, FailureKind, ScenarioResult, StepResult
 from conformance.scenario.templating import Render, TemplateError, compile_string, compile_tree
 
@@ -250,7 +251,7 @@ def _run_step(
     model_checks = runner.model_checks
     page_failures = model_failures(step, result, answer, known) if model_checks else []
     if plan.paging is not None and answer.success:
-        answer, more = _later_pages(step, plan, plan.paging, caller, params, answer, pages, model_checks, known)
+        answer, more = later_pages(step, plan.info, plan.paging, caller, params, answer, pages, model_checks, known)
         page_failures += more
         if isinstance(answer, Failure):
             outcome = Outcome.UNSUPPORTED if answer.kind == "unsupported" else Outcome.ERROR
@@ -310,70 +311,6 @@ class _Calls:
                 raise
             message = f"the call could not be made: {type(exc).__name__}: {exc}"
             return Failure("error", message, MODEL_EVIDENCE, step.index)
-
-
-#: A ``pages: all`` step gives up after this many pages: a target whose tokens never end would loop forever.
-MAX_PAGES = 1000
-#: ... or once its pages' bodies add up to more than this: each page is capped by the target's response-size cap,
-#: but a thousand capped pages are not, and their items are all held at once to be judged.
-MAX_PAGED_BYTES = 32 * 1024 * 1024
-
-
-def _later_pages(
-    step: Step,
-    plan: CompiledStep,
-    paging: Paging,
-    caller: _Calls,
-    params: Mapping[str, Any],
-    first: Answer,
-    pages: list[CallResult],
-    model_checks: bool,
-    known: frozenset[str] | None = None,
-) -> tuple[Answer | Failure, list[Failure]]:
-    """Follow ``nextToken`` from the first page; appends each call to ``pages``.
-
-    Returns the answer to judge — every page's items in one response without ``nextToken``, or the error answer
-    of the page that failed (judged like a one-page error), or the ERROR/UNSUPPORTED failure that ended paging —
-    and the later pages' model-check failures, each message naming its page.
-    """
-    items = list(first.value.get(paging.result_key) or ())
-    token = first.value.get(paging.output_token)
-    seen: set[Any] = set()
-    failures: list[Failure] = []
-    paged = 0
-    while token is not None:
-        number = len(pages) + 2
-        if token in seen or number > MAX_PAGES:
-            why = f"the nextToken of page {number - 1} was returned before" if token in seen else "there is no end"
-            message = f"pages: all stopped at page {number}: {why}; a list must end"
-            failures.append(Failure("expectation", message, step.evidence, step.index, line=step.line))
-            break
-        seen.add(token)
-        result = caller(step, {**params, paging.input_token: token}, None)
-        if isinstance(result, Failure):
-            return result, failures
-        pages.append(result)
-        paged += len(result.exchange.response_body) if result.exchange is not None else 0
-        if paged > MAX_PAGED_BYTES:
-            message = (
-                f"pages: all stopped at page {number}: pages 2 to {number} hold {paged:,} bytes, more than "
-                f"{MAX_PAGED_BYTES:,}; a list this large cannot be judged in memory"
-            )
-            return Failure("transport", message, MODEL_EVIDENCE, step.index), failures
-        answer = read_answer(plan.info, result, step.index)
-        if isinstance(answer, Failure):
-            return replace(answer, message=f"page {number}: {answer.message}"), failures
-        if model_checks:
-            failures += [
-                replace(f, message=f"page {number}: {f.message}") for f in model_failures(step, result, answer, known)
-            ]
-        if not answer.success:
-            return answer, failures
-        items += answer.value.get(paging.result_key) or ()
-        token = answer.value.get(paging.output_token)
-    merged = {key: value for key, value in first.value.items() if key != paging.output_token}
-    merged[paging.result_key] = items
-    return Answer(True, merged, first.document), failures
 
 
 def _judge(
