@@ -5,13 +5,13 @@ over it, and the fuzz layer runs its generated calls and read-backs through it t
 
 Per step: render the templates, make the call, then judge in three layers.
 
-1. What happened at all: a transport failure or an unreadable body is ERROR; a target that does not have the
-   operation (HTTP 501, an unknown-operation error code, a 404/405 that names no Clean Rooms error) is
-   UNSUPPORTED.
+1. What happened at all (:mod:`.answers`): a transport failure or an unreadable body is ERROR; a target that
+   does not have the operation (HTTP 501, an unknown-operation error code, a 404/405 that names no Clean Rooms
+   error) is UNSUPPORTED. A ``pages: all`` step first follows its list to the last page (:mod:`.pages`).
 2. The written expectation (``expect`` / ``expect_error``, or "must succeed" when neither is given, or any one
-   of the ``expect_one_of`` alternatives), at the step's evidence level.
-3. The automatic model checks, on every step: the output shape of a success body and the wire rules of the
-   raw exchange (:mod:`conformance.model.shapecheck`, :mod:`conformance.model.wire`).
+   of the ``expect_one_of`` alternatives), at the step's evidence level, by :mod:`.matchers`.
+3. The automatic model checks, on every step (:mod:`.modelchecks`): the output shape of a success body and the
+   wire rules of the raw exchange.
 
 The scenario stops at the first step that is ERROR or UNSUPPORTED, fails its written expectation or cannot
 save what it should: later steps depend on it. Model-check failures are recorded and the scenario goes on.
