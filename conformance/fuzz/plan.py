@@ -9,6 +9,7 @@ that build the fixture, the fuzzed call, and the reads that check its effect. It
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -54,12 +55,13 @@ class StepRef:
     path: str = ""
 
 
-class _NoBody:
-    def __repr__(self) -> str:
-        return "NO_BODY"
+class _Body(enum.Enum):
+    """The one value of "no body given" (``None`` is a JSON body: ``null``)."""
+
+    NONE = "NO_BODY"
 
 
-NO_BODY: Any = _NoBody()
+NO_BODY: Any = _Body.NONE
 
 
 @dataclass(frozen=True, slots=True)
