@@ -21,7 +21,7 @@ ALLOWED: dict[str, set[str]] = {
     "scenario": {"model"},
     "reference": {"model"},
     "targets": {"model", "reference"},
-    "fuzz": {"model", "targets", "scenario"},
+    "fuzz": {"model", "scenario", "targets"},
     "report": {"model"},
 }
 #: The glue: it may import every layer. Only the modules of PYTEST_GLUE may import pytest.

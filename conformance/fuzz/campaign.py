@@ -15,7 +15,7 @@ from pathlib import Path
 
 from conformance.fuzz import reproducer
 from conformance.fuzz.catalogue import VALID_INPUT_STRATEGIES
-from conformance.fuzz.execute import Outcome, Runner, Target, Variant
+from conformance.fuzz.execute import Runner, Target, Variant, VariantResult
 from conformance.fuzz.judge import unsupported_reason
 from conformance.fuzz.profiles import Deadline, current_deadline
 from conformance.fuzz.refs import UnboundRef, placeholders, resolve
@@ -170,7 +170,7 @@ class Campaign:
             duration_s=time.perf_counter() - started,
         )
 
-    def finding(self, outcome: Outcome, *, stem: str | None = None) -> Finding:
+    def finding(self, outcome: VariantResult, *, stem: str | None = None) -> Finding:
         """A finding for a failed outcome, with its reproducer written when a folder is set."""
         variant = outcome.variant
         exchange = outcome.result.exchange if outcome.result is not None else None

@@ -17,11 +17,12 @@ from typing import Any
 
 from conformance.fuzz import reproducer
 from conformance.fuzz.campaign import Campaign
-from conformance.fuzz.execute import CALL_STEP, Outcome, Variant
+from conformance.fuzz.execute import CALL_STEP, Variant, VariantResult
 from conformance.fuzz.judge import Problem
-from conformance.fuzz.plan import Evidence, Plan
+from conformance.fuzz.plan import Plan
 from conformance.fuzz.results import Finding, Tally, outcome_of
 from conformance.model.exchange import read_json
+from conformance.model.vocabulary import Evidence, EvidenceLevel
 
 NAME = "differential"
 
@@ -44,7 +45,7 @@ class Answer:
         return f"HTTP {self.status} {json.dumps(self.body, sort_keys=True, default=str)[:300]}"
 
 
-def answer(outcome: Outcome, normalise: Normaliser) -> Answer:
+def answer(outcome: VariantResult, normalise: Normaliser) -> Answer:
     result = outcome.result
     if result is None:
         return Answer(0, "not sent", None)
@@ -109,16 +110,16 @@ def _accounts(campaign: Campaign) -> Mapping[str, str]:
 
 
 def _finding(
-    campaign: Campaign, variant: Variant, outcome: Outcome, a: Answer, b: Answer, names: tuple[str, str]
+    campaign: Campaign, variant: Variant, outcome: VariantResult, a: Answer, b: Answer, names: tuple[str, str]
 ) -> Finding:
     message = f"{names[0]}: {a.describe()}; {names[1]}: {b.describe()}"
-    problem = Problem("difference", message, "inferred", "MODEL")
+    problem = Problem("difference", message, EvidenceLevel.INFERRED, "MODEL")
     path = curl = None
     if campaign.reproducers is not None and outcome.plan is not None and a.code != b.code:
         # The first target's answer becomes the expectation: the scenario passes there and fails on the other.
         expect_error = {"code": a.code} if a.code not in (None, "transport error", "not sent") else None
         steps = tuple(
-            replace(step, expect_error=expect_error, evidence=Evidence("inferred", "MODEL"))
+            replace(step, expect_error=expect_error, evidence=Evidence(EvidenceLevel.INFERRED, "MODEL"))
             if step.name.startswith(CALL_STEP)
             else step
             for step in outcome.plan.steps

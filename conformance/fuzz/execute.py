@@ -2,9 +2,13 @@
 
 For each variant: borrow a fixture (a fresh one when a healthy target would change it), bind its references,
 take the witness reads of a mutating call, make the call, judge the answer (:mod:`conformance.fuzz.judge`),
-then either check that a refusal changed nothing or follow a success with its round-trip reads. Everything
-that was sent and read is kept as a :class:`~conformance.fuzz.plan.Plan`, so a failure comes with the
-scenario that replays it.
+then either check that a refusal changed nothing or follow a success with its round-trip reads.
+
+Every call is a step run by the scenario step engine (:class:`~conformance.scenario.runner.StepRunner`): the
+plan step becomes a scenario step (:mod:`conformance.fuzz.steps`), the engine renders it against the fixture's
+bindings, calls, reads the answer and judges a read's expectation with the scenario matchers. Everything that was
+sent and read is kept as a :class:`~conformance.fuzz.plan.Plan`, so a failure comes with the scenario that replays
+it.
 """
 
 from __future__ import annotations
@@ -12,27 +16,28 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal, Protocol
 
-from conformance.fuzz.expect import Context, StepRef, Tag, mismatches
 from conformance.fuzz.fixtures import CONSTANTS, Fixture, FixturePool
-from conformance.fuzz.judge import DECODING_KINDS, Level, Planned, Problem, judge_invalid, judge_valid
-from conformance.fuzz.plan import NO_BODY, Evidence, Plan, PlanStep
+from conformance.fuzz.judge import DECODING_KINDS, Planned, Problem, judge_invalid, judge_valid
+from conformance.fuzz.plan import MODEL, NO_BODY, Plan, PlanStep, Tag, reproducer_plan
 from conformance.fuzz.readback import Read, round_trip, unchanged, witness_reads
-from conformance.fuzz.refs import UnboundRef, refs_in, resolve
+from conformance.fuzz.refs import UnboundRef, resolve
 from conformance.fuzz.results import SKIPPED
 from conformance.fuzz.seeds import OPAQUE_MEMBERS, seed_for
+from conformance.fuzz.steps import READ_EVIDENCE, context_of, to_step
 from conformance.model import account_lists
 from conformance.model.common_errors import is_known_error
 from conformance.model.exchange import CallResult, read_json
 from conformance.model.releases import LATEST_MODEL, ModelAt
 from conformance.model.service import operation
+from conformance.model.vocabulary import Evidence, EvidenceLevel, Outcome
+from conformance.scenario.runner import StepResult, StepRunner
 
 Status = Literal["pass", "fail", "skip", "error"]
 CALL_STEP = "fuzzed call"
 """How the fuzzed call's step is named in a plan (``fuzzed call: <label>``)."""
-_MAX_PAGES = 50
 
 
 class Target(Protocol):
@@ -55,7 +60,7 @@ class Broken:
     """Where, as the shape checker spells it (``members[0].displayName``)."""
     member: str
     """The member name an error should mention."""
-    level: Level = "model"
+    level: EvidenceLevel = EvidenceLevel.MODEL
     """``inferred`` when the value breaks a pattern only under the full-match reading (SMITHY-C, A14)."""
 
 
@@ -82,7 +87,7 @@ class Variant:
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
+class VariantResult:
     """How one variant fared."""
 
     variant: Variant
@@ -107,7 +112,7 @@ class Runner:
         """Bumped by every call that may have changed state; witness reads of one generation are reused."""
         self._witnessed: dict[str, tuple[int, Any]] = {}
 
-    def run(self, variant: Variant, *, keep_plan: bool = False) -> Outcome:
+    def run(self, variant: Variant, *, keep_plan: bool = False) -> VariantResult:
         """Run one variant; ``keep_plan`` records its reproducer plan even when it passes."""
         seed = seed_for(variant.operation)
         fixture = self.pool.acquire(fresh=seed.touches_fixture and variant.valid)
@@ -115,7 +120,7 @@ class Runner:
             params = resolve(variant.params, fixture.bindings)
         except UnboundRef as exc:
             self.pool.release(fixture, clean=True)
-            return Outcome(variant, "skip", note=f"{SKIPPED}{exc}")
+            return VariantResult(variant, "skip", note=f"{SKIPPED}{exc}")
         return _Session(self, fixture).run(variant, params, seed.mutating, seed.touches_fixture, keep_plan)
 
     def forget(self) -> None:
@@ -136,7 +141,11 @@ class Runner:
 
 
 class _Session:
-    """One variant's calls and the plan that records them."""
+    """One variant's calls, run through the scenario step engine, and the plan that records them.
+
+    ``steps[i]`` is the plan step of the engine's ``steps[i]`` (the fixture's setup steps first, with no answer:
+    the pool made those calls), so a :class:`~conformance.fuzz.plan.StepRef` names the same step in both.
+    """
 
     def __init__(self, runner: Runner, fixture: Fixture) -> None:
         self.runner = runner
@@ -144,37 +153,45 @@ class _Session:
         self.steps: list[PlanStep] = [
             PlanStep(s.name, s.actor, s.operation, dict(s.params), save=dict(s.save)) for s in self.fixture.steps
         ]
-        self.values: list[Any] = [None] * len(self.steps)
+        # The fuzz oracle (judge.py) checks the fuzzed call's answer against the model at the campaign's release;
+        # the reads are judged by their written expectations only, as before the two runners became one.
+        self.engine = StepRunner(runner.target, context_of(fixture.bindings), model_checks=False, catch=False)
+        for _ in self.steps:
+            self.engine.record(None)
         self.shown: list[int] = list(range(len(self.steps)))
         """Plan positions the reproducer keeps (setup, the call, and the reads that failed)."""
         self.call_at: int | None = None
         """The plan position of the fuzzed call, once made."""
 
-    @property
-    def context(self) -> Context:
-        return Context(self.values, self.fixture.bindings)
-
     def run(
         self, variant: Variant, params: Mapping[str, Any], mutating: bool, touches: bool, keep_plan: bool
-    ) -> Outcome:
+    ) -> VariantResult:
         witnesses = witness_reads(variant.operation, variant.actor) if mutating else ()
         before: list[tuple[Read, int]] = []
         for read in witnesses:
-            value = self._witness(read)
-            if value is not None:
-                before.append((read, self._record(read.step, value)))
-        result = self._call(variant, params)
-        at = self._record(_call_step(variant, result, ()), _body(result))
-        self.call_at = at
+            at = self._witness(read)
+            if at is not None:
+                before.append((read, at))
+        done = self._run(_call_step(variant, None, ()), judge=False)
+        at = self.call_at = len(self.steps) - 1
         self.shown.append(at)
+        result = done.call
+        if result is None:
+            # Not even a request: a generated value the step engine could not render (a suite problem).
+            problems = [Problem("transport", "; ".join(str(f) for f in done.failures))]
+            self.runner.pool.release(self.fixture, clean=False)
+            plan = self._plan(variant, problems, at)
+            return VariantResult(variant, "error", tuple(problems), None, plan, params=params)
         if result.transport_error is not None:
             problems = judge_valid(variant.operation, result, at=self.runner.at)
             self.runner.pool.release(self.fixture, clean=False)
             self.steps[at] = _call_step(variant, result, problems)
             plan = self._plan(variant, problems, at)
-            return Outcome(variant, "error", tuple(problems), result, plan, params=params)
-        answer = self.values[at]
-        problems = [p for p in self._judge(variant, result) if self._concerns_us(variant.operation, p, answer)]
+            return VariantResult(variant, "error", tuple(problems), result, plan, params=params)
+        answer = done.response
+        # The oracle's paths point into the body as sent (a list's items by their place in it).
+        body = _body(result)
+        problems = [p for p in self._judge(variant, result) if self._concerns_us(variant.operation, p, body)]
         refused = result.error_code is not None or not 200 <= result.status < 300
         if mutating and not refused:
             self.runner.generation += 1
@@ -188,17 +205,17 @@ class _Session:
             if changed:
                 self.runner.generation += 1
         elif variant.valid:
-            answer = self.values[at] if isinstance(self.values[at], Mapping) else {}
-            for read in round_trip(variant.operation, variant.actor, variant.params, at, answer, lists=variant.lists):
+            written = answer if isinstance(answer, Mapping) else {}
+            for read in round_trip(variant.operation, variant.actor, variant.params, at, written, lists=variant.lists):
                 problems += self._check(read, "echo")
         self.runner.pool.release(self.fixture, clean=not touches or (refused and not changed))
         if variant.operation == "CreateCollaboration" and not refused:
-            self._delete_created(variant.actor, self.values[at])
+            self._delete_created(variant.actor, answer)
         if not problems:
             kept = self._plan(variant, [], at) if keep_plan else None
-            return Outcome(variant, "pass", (), result, kept, params=params)
+            return VariantResult(variant, "pass", (), result, kept, params=params)
         self.steps[at] = _call_step(variant, result, problems)
-        return Outcome(variant, "fail", tuple(problems), result, self._plan(variant, problems, at), params=params)
+        return VariantResult(variant, "fail", tuple(problems), result, self._plan(variant, problems, at), params=params)
 
     # -- calls ------------------------------------------------------------------------------------------------
 
@@ -209,50 +226,24 @@ class _Session:
             self.runner.generation += 1
             self.runner.target.call(actor, "DeleteCollaboration", {"collaborationIdentifier": created})
 
-    def _call(self, variant: Variant, params: Mapping[str, Any]) -> CallResult:
-        target = self.runner.target
-        if not variant.raw:
-            return target.call(variant.actor, variant.operation, params)
-        outside, body = split_body(variant.operation, params)
-        raw = json.dumps(body, ensure_ascii=False).encode("utf-8")
-        return target.call(variant.actor, variant.operation, outside, raw_body=raw)
+    def _run(self, step: PlanStep, *, judge: bool = True, paged: bool = False) -> StepResult:
+        """Run one plan step through the step engine.
 
-    def _read(self, read: Read) -> Any:
-        """The JSON answer of a read (every page merged for a paged one), None when it did not succeed."""
-        step = read.step
-        try:
-            params = resolve(_steps_resolved(step.params, self.context), self.fixture.bindings)
-        except (UnboundRef, KeyError, IndexError, TypeError):
-            return None
-        target = self.runner.target
-        merged: list[Any] = []
-        page: Any = None
-        for _ in range(_MAX_PAGES):
-            result = target.call(step.actor, step.operation, params)
-            page = _body(result)
-            if not result.ok or not isinstance(page, dict):
-                return None
-            if read.paged is None:
-                return page
-            items = page.get(read.paged)
-            merged.extend(items if isinstance(items, list) else [])
-            token = page.get("nextToken")
-            if not token:
-                break
-            params = {**params, "nextToken": token}
-        if step.operation in account_lists.ACCOUNT_WIDE:
-            # Other tests (another xdist worker, a scenario) add and remove their own resources meanwhile: judge
-            # only the items this check made or was lent.
-            ours = self._ours()
-            merged = [item for item in merged if account_lists.item_ids(item) & ours]
-        return {read.paged: merged}
+        A paged read takes every page; of an account-wide list, only the items this check made or was lent count
+        (other tests add and remove their own meanwhile).
+        """
+        index = len(self.steps)
+        self.steps.append(step)
+        scenario_step = replace(to_step(step, index), all_pages=paged)
+        only = frozenset(self._ours()) if judge and step.operation in account_lists.ACCOUNT_WIDE else None
+        return self.engine.run(scenario_step, judge=judge, only=only)
 
     def _ours(self) -> set[str]:
         """The ids this check made or was lent: the fixture's, and what the fuzzed call's answer names."""
         ours = {value for name, value in self.fixture.bindings.items() if not name.startswith("accounts.")}
         ours -= set(CONSTANTS.values())
         if self.call_at is not None:
-            answer = self.values[self.call_at]
+            answer = self.engine.values[self.call_at]
             if isinstance(answer, Mapping):
                 for value in answer.values():
                     if isinstance(value, Mapping):
@@ -269,15 +260,23 @@ class _Session:
             return True
         return account_lists.concerns(operation_name, problem.path, answer, self._ours())
 
-    def _witness(self, read: Read) -> Any:
-        """The state before a call: the last witness read of the same thing when nothing has changed since."""
+    def _witness(self, read: Read) -> int | None:
+        """The state before a call, as a plan position (None when the read did not succeed).
+
+        The last witness read of the same thing is reused when nothing has changed since.
+        """
         key = self._key(read)
         value = self.runner.witnessed(key) if key else None
-        if value is None:
-            value = self._read(read)
-            if key and value is not None:
-                self.runner.remember(key, value)
-        return value
+        if value is not None:
+            self.steps.append(read.step)
+            self.engine.record(value)
+            return len(self.steps) - 1
+        done = self._run(read.step, paged=read.paged is not None)
+        if not _succeeded(done):
+            return None
+        if key:
+            self.runner.remember(key, done.response)
+        return len(self.steps) - 1
 
     def _key(self, read: Read) -> str:
         try:
@@ -287,32 +286,18 @@ class _Session:
         return json.dumps([read.step.actor, read.step.operation, params], sort_keys=True)
 
     def _check(self, read: Read, kind: str, *, witness: bool = False) -> list[Problem]:
-        value = self._read(read)  # always a real read: this is the observation being judged
-        if witness and value is not None:
+        """Run a read-back (always a real read: this is the observation being judged) and its expectation."""
+        done = self._run(read.step, paged=read.paged is not None)
+        if witness and _succeeded(done):
             key = self._key(read)
             if key:
-                self.runner.remember(key, value)
-        at = self._record(read.step, value)
-        evidence = read.step.evidence or Evidence("inferred", "MODEL")
-        if value is None:
-            self.shown.append(at)
-            message = f"{read.step.operation} ({read.step.name}) did not succeed"
-            return [Problem(kind, message, evidence.level, evidence.source)]
-        try:
-            found = mismatches(read.step.expect, value, self.context) if read.step.expect is not None else []
-        except (KeyError, IndexError, TypeError) as exc:
-            # The expectation refers to a member of an earlier answer that the answer lacks (a write that
-            # answered ``{}``): nothing to compare with is itself the finding.
-            found = [f"the expectation refers to {exc} of an earlier answer, which that answer lacks"]
-        if not found:
+                self.runner.remember(key, done.response)
+        if not done.failures:
             return []
-        self.shown.append(at)
-        return [Problem(kind, f"{read.step.name}: {m}", evidence.level, evidence.source) for m in found]
-
-    def _record(self, step: PlanStep, value: Any) -> int:
-        self.steps.append(step)
-        self.values.append(value)
-        return len(self.steps) - 1
+        self.shown.append(len(self.steps) - 1)
+        evidence = read.step.evidence or READ_EVIDENCE
+        name = read.step.name
+        return [Problem(kind, f"{name}: {failure}", evidence.level, evidence.source) for failure in done.failures]
 
     # -- judging and the reproducer ---------------------------------------------------------------------------
 
@@ -320,9 +305,7 @@ class _Session:
         broken = variant.broken
         if broken is None:
             opaque = any(name in variant.params for name in OPAQUE_MEMBERS)
-            return judge_valid(
-                variant.operation, result, opaque=opaque, planned=variant.refusal, at=self.runner.at
-            )
+            return judge_valid(variant.operation, result, opaque=opaque, planned=variant.refusal, at=self.runner.at)
         return judge_invalid(
             variant.operation,
             result,
@@ -334,33 +317,24 @@ class _Session:
         )
 
     def _plan(self, variant: Variant, problems: list[Problem], at: int) -> Plan:
-        setup = len(self.fixture.steps)
-        keep = sorted(set(self.shown))
-        if not any(_fixture_refs(self.steps[i]) for i in keep if i >= setup):
-            # Nothing after the setup refers to the fixture: the reproducer needs none of it.
-            keep = [i for i in keep if i >= setup]
-        renumber = {old: new for new, old in enumerate(keep)}
-        steps = tuple(_renumbered(self.steps[i], renumber) for i in keep)
         title = f"fuzz {variant.strategy} {variant.operation}: {variant.label}"
         description = "\n".join(str(p) for p in problems)
-        evidence = steps[renumber[at]].evidence or Evidence("model", "MODEL")
-        return Plan(title, description, steps, evidence)
+        return reproducer_plan(title, description, self.steps, self.shown, setup=len(self.fixture.steps), at=at)
 
 
-def _fixture_refs(step: PlanStep) -> bool:
-    """Whether a step refers to what the fixture's setup saved (accounts and constants need no setup)."""
-    values = (step.params, step.raw_body if step.raw_body is not NO_BODY else None, step.expect)
-    names = {ref.name for value in values for ref in refs_in(value)}
-    return any(not name.startswith("accounts.") and name not in CONSTANTS for name in names)
+def _succeeded(done: StepResult) -> bool:
+    """Whether a read answered with a success (what its expectation says aside)."""
+    call = done.call
+    return done.outcome in (Outcome.PASS, Outcome.FAIL) and call is not None and call.error_code is None
 
 
-def _call_step(variant: Variant, result: CallResult, problems: list[Problem] | tuple[Problem, ...]) -> PlanStep:
-    """The fuzzed call as a reproducer step, expecting what a conforming target answers."""
+def _call_step(variant: Variant, result: CallResult | None, problems: list[Problem] | tuple[Problem, ...]) -> PlanStep:
+    """The fuzzed call as a plan step; once answered (``result``), expecting what a conforming target answers."""
     params: Mapping[str, Any] = variant.params
     body: Any = NO_BODY
     if variant.raw:
         params, body = split_body(variant.operation, variant.params)
-    expect_error, evidence = _expected_error(variant, result, problems)
+    expect_error, evidence = _expected_error(variant, result, problems) if result is not None else (None, None)
     return PlanStep(
         f"{CALL_STEP}: {variant.label}",
         variant.actor,
@@ -386,7 +360,7 @@ def _expected_error(
         if any(p.kind == "wrong-reason" for p in problems):
             expected["reason"] = "FIELD_VALIDATION_FAILED"
         source = "SMITHY-C, A14" if broken.level == "inferred" else "MODEL"
-        return expected, Evidence(broken.level, source)
+        return expected, Evidence(EvidenceLevel(broken.level), source)
     code_seen = result.error_code
     refused = code_seen is not None and result.status >= 300
     hard = {"server-error", "rejected-valid", "transport"}
@@ -394,47 +368,9 @@ def _expected_error(
     if refused and recognised and result.status < 500 and not any(p.kind in hard for p in problems):
         # A refusal with a recognised type: the reproducer keeps it, and the automatic wire checks (or the
         # witness reads after it) show what was wrong with it.
-        return {"code": code_seen}, Evidence("model", "MODEL")
+        return {"code": code_seen}, MODEL
     # Success was the right answer to this valid input; the model checks judge its body.
-    return None, Evidence("model", "MODEL")
-
-
-def _renumbered(step: PlanStep, renumber: Mapping[int, int]) -> PlanStep:
-    def fix(value: Any) -> Any:
-        if isinstance(value, StepRef):
-            return StepRef(renumber[value.step], value.path)
-        if isinstance(value, Tag):
-            return Tag(value.name, fix(value.argument))
-        if isinstance(value, dict):
-            return {k: fix(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [fix(v) for v in value]
-        return value
-
-    return PlanStep(
-        step.name,
-        step.actor,
-        step.operation,
-        fix(dict(step.params)),
-        raw_body=step.raw_body,
-        expect=fix(step.expect),
-        expect_error=step.expect_error,
-        save=step.save,
-        evidence=step.evidence,
-    )
-
-
-def _steps_resolved(value: Any, context: Context) -> Any:
-    if isinstance(value, StepRef):
-        found = context.steps[value.step]
-        for key in filter(None, value.path.split(".")):
-            found = found[key]
-        return found
-    if isinstance(value, dict):
-        return {k: _steps_resolved(v, context) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_steps_resolved(v, context) for v in value]
-    return value
+    return None, MODEL
 
 
 def split_body(operation_name: str, params: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -453,6 +389,7 @@ def split_body(operation_name: str, params: Mapping[str, Any]) -> tuple[dict[str
 
 
 def _body(result: CallResult) -> Any:
+    """The response body as JSON ({} for an empty success), None when it is not JSON."""
     exchange = result.exchange
     if exchange is None or not exchange.response_body.strip():
         return {} if result.ok else None
@@ -462,4 +399,4 @@ def _body(result: CallResult) -> Any:
         return None
 
 
-__all__ = ["Broken", "Outcome", "Planned", "Runner", "Target", "Variant", "split_body"]
+__all__ = ["Broken", "Planned", "Runner", "Target", "Variant", "VariantResult", "split_body"]

@@ -17,16 +17,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from conformance.model.exchange import CallResult, read_json
 from conformance.model.releases import LATEST_MODEL, ModelAt
 from conformance.model.shapecheck import check_output
 from conformance.model.violations import ViolationKind
+from conformance.model.vocabulary import EvidenceLevel
 from conformance.model.wire import check_wire
 from conformance.model.wire import unsupported_reason as wire_unsupported_reason
-
-Level = Literal["model", "documented", "inferred"]
 
 #: Constraint kinds that a restJson1 server may refuse while decoding the body, before model validation.
 DECODING_KINDS = frozenset({"wrong-type", "two-union-members", "zero-union-members"})
@@ -64,7 +63,7 @@ class Problem:
     """``accepted-invalid``, ``wrong-refusal``, ``field-not-named``, ``server-error``, ``rejected-valid``,
     ``shape``, ``wire``, ``transport``, ``state-changed``, ``echo``, ``read-consistency``, ``model-mismatch``."""
     message: str
-    level: Level = "model"
+    level: EvidenceLevel = EvidenceLevel.MODEL
     source: str = "MODEL"
     path: str = ""
 
@@ -152,14 +151,14 @@ def _rejected(result: CallResult, planned: Planned | None) -> Problem:
             "a valid input (it satisfies every model constraint) was refused with FIELD_VALIDATION_FAILED: "
             f"{_error_member(result, 'message') or ''}".rstrip(": ")
         )
-        return Problem("rejected-valid", message, "inferred", "MODEL")
+        return Problem("rejected-valid", message, EvidenceLevel.INFERRED, "MODEL")
     expected = f" (the plan expects only {' or '.join(sorted(planned.codes))}: {planned.reason})" if planned else ""
     if code in STANDING_CODES:
         # The caller made (or was given standing in) what it names: the refusal denies what §7 grants.
         message = f"a valid input by a caller with standing was refused with {said}{expected}"
-        return Problem("rejected-valid", message, "documented", "MODEL, UG-MANAGE, UG-JOIN")
+        return Problem("rejected-valid", message, EvidenceLevel.DOCUMENTED, "MODEL, UG-MANAGE, UG-JOIN")
     message = f"a valid input was refused with {said}{expected}; no rule the suite knows of refuses it"
-    return Problem("rejected-valid", message, "inferred", "MODEL")
+    return Problem("rejected-valid", message, EvidenceLevel.INFERRED, "MODEL")
 
 
 def judge_invalid(
@@ -169,7 +168,7 @@ def judge_invalid(
     kind: str,
     path: str,
     member: str,
-    level: Level = "model",
+    level: EvidenceLevel = EvidenceLevel.MODEL,
     at: ModelAt = LATEST_MODEL,
 ) -> list[Problem]:
     """Problems of the answer to an input that breaks the constraint ``kind`` at ``path``.
@@ -194,7 +193,7 @@ def judge_invalid(
         wanted = " or ".join(sorted(allowed))
         message = f"an input breaking {kind} at {path} must get 400 {wanted}, got HTTP {status} {code or ''}".rstrip()
         # A server fault is one whatever reading the input is invalid under.
-        firm = level if status < 500 else "model"
+        firm = level if status < 500 else EvidenceLevel.MODEL
         problems.append(Problem("wrong-refusal", message, firm, "MODEL" if firm == "model" else source, path))
     elif code == "ValidationException":
         reason = _error_member(result, "reason")
@@ -202,10 +201,10 @@ def judge_invalid(
             # §6 [inference]: a model constraint failure is FIELD_VALIDATION_FAILED; another reason means the
             # request was refused for something else, and the broken constraint may not be checked at all.
             message = f"the ValidationException for {kind} at {path} gives reason {reason}, not FIELD_VALIDATION_FAILED"
-            problems.append(Problem("wrong-reason", message, "inferred", "MODEL", path))
+            problems.append(Problem("wrong-reason", message, EvidenceLevel.INFERRED, "MODEL", path))
         elif member and not _names(result, member):
             message = f"the ValidationException for {kind} at {path} names no field {member!r} (fieldList or message)"
-            problems.append(Problem("field-not-named", message, "inferred", "MODEL, A13", path))
+            problems.append(Problem("field-not-named", message, EvidenceLevel.INFERRED, "MODEL, A13", path))
     return problems + model_problems(operation_name, result, at=at)
 
 
@@ -239,5 +238,5 @@ def _json(body: bytes) -> Any:
         return None
 
 
-def _level(evidence: str) -> Level:
-    return "model" if evidence == "model" else "inferred"
+def _level(evidence: str) -> EvidenceLevel:
+    return EvidenceLevel.MODEL if evidence == EvidenceLevel.MODEL else EvidenceLevel.INFERRED

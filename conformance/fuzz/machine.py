@@ -31,7 +31,7 @@ from conformance.fuzz.machine_views import UPDATE
 from conformance.fuzz.plan import Evidence, Plan
 from conformance.fuzz.profiles import ShrinkClock, run_test
 from conformance.fuzz.results import Finding, Tally, outcome_of
-from conformance.model.vocabulary import Outcome
+from conformance.model.vocabulary import EvidenceLevel, Outcome
 
 __all__ = ["CHECK", "NAME", "NEEDS", "UPDATE", "run_machine"]
 
@@ -76,7 +76,7 @@ def run_machine(campaign: Campaign, settings: Settings, seed: int | None, *, shr
             "stateful change requests: the target departs from the spec model",
             "\n".join(str(p) for p in trace.problems),
             tuple(trace.steps),
-            Evidence("inferred", "A1, A4, A5, A7"),
+            Evidence(EvidenceLevel.INFERRED, "A1, A4, A5, A7"),
         )
         findings = (_finding(campaign, plan, trace),)
     examples = shared.examples

@@ -18,7 +18,6 @@ from hypothesis.control import current_build_context
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from conformance.fuzz.campaign import Campaign
-from conformance.fuzz.expect import Context, Tag, mismatches
 from conformance.fuzz.judge import Problem, model_problems
 from conformance.fuzz.machine_views import (
     UPDATE,
@@ -38,7 +37,9 @@ from conformance.fuzz.plan import MODEL, Evidence, PlanStep
 from conformance.fuzz.profiles import ShrinkClock
 from conformance.fuzz.refs import Ref, resolve
 from conformance.fuzz.specmodel import CONFLICT, ChangeSpec, Prediction, Request, SpecModel
+from conformance.fuzz.steps import Context, Tag, mismatches
 from conformance.model.exchange import CallResult
+from conformance.model.vocabulary import EvidenceLevel
 
 ACTORS = ("creator", "member", "member2", "outsider")
 _CALLERS = st.sampled_from(["creator", "creator", "member", "member2", "outsider"])
@@ -102,7 +103,7 @@ def build_machine(shared: Shared) -> type[RuleBasedStateMachine]:
             ml = "creatorMLMemberAbilities" in params
             self.model = SpecModel.created("creator", invited, auto, abilities, at=at, ml=ml)
             expect = {"collaboration": {"creatorAccountId": actor_account("creator"), "memberStatus": "INVITED"}}
-            evidence = Evidence("inferred", "MODEL, UG-MANAGE")
+            evidence = Evidence(EvidenceLevel.INFERRED, "MODEL, UG-MANAGE")
             result = self._call(
                 "creator",
                 "CreateCollaboration",
@@ -236,13 +237,16 @@ def build_machine(shared: Shared) -> type[RuleBasedStateMachine]:
                     "GetCollaboration",
                     collab,
                     {"collaboration": {"autoApprovedChangeTypes": auto}},
-                    Evidence("inferred", "A17"),
+                    Evidence(EvidenceLevel.INFERRED, "A17"),
                 )
             if "members" in stale:
                 rows = [member_view(actor, row) for actor, row in model.members.items()]
                 expect = {"memberSummaries": Tag("unordered", rows)}
                 self._read(
-                    "ListMembers", {**collab, "maxResults": 100}, expect, Evidence("inferred", "UG-ADD, UG-JOIN, A11")
+                    "ListMembers",
+                    {**collab, "maxResults": 100},
+                    expect,
+                    Evidence(EvidenceLevel.INFERRED, "UG-ADD, UG-JOIN, A11"),
                 )
             summaries = [
                 {"id": Ref(r.name), **request_view(r, changes=False, approvals=approvals)} for r in model.requests
@@ -251,7 +255,7 @@ def build_machine(shared: Shared) -> type[RuleBasedStateMachine]:
                 "ListCollaborationChangeRequests",
                 {**collab, "maxResults": 100},
                 {"collaborationChangeRequestSummaries": summaries},
-                Evidence("inferred", "A6, A1, A2, A4"),
+                Evidence(EvidenceLevel.INFERRED, "A6, A1, A2, A4"),
             )
 
         def teardown(self) -> None:
@@ -295,7 +299,7 @@ def build_machine(shared: Shared) -> type[RuleBasedStateMachine]:
                     operation_name,
                     dict(params),
                     save=step_save,
-                    evidence=Evidence("inferred", "A10"),
+                    evidence=Evidence(EvidenceLevel.INFERRED, "A10"),
                 )
                 self.trace.steps.append(step)
                 self._judge(step, result, [], "a success is one of the accepted answers (A10)")

@@ -2,7 +2,8 @@
 
 The requests of the release (CreateCollaboration's parameters, change specifications and their strategy), the
 views a response or a read-back must match (a change request, a member row) as matcher trees of
-:mod:`conformance.fuzz.expect`, and the one reading of A10 the machine treats as either answer. The rule
+:mod:`conformance.scenario.matchers` (via :mod:`conformance.fuzz.steps`),
+and the one reading of A10 the machine treats as either answer. The rule
 machine that uses them is :mod:`conformance.fuzz.machine_rules`.
 """
 
@@ -13,7 +14,6 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from conformance.fuzz.expect import ABSENT, Tag
 from conformance.fuzz.refs import Ref
 from conformance.fuzz.specmodel import (
     AUTO_APPROVABLE,
@@ -26,6 +26,7 @@ from conformance.fuzz.specmodel import (
     Request,
     SpecModel,
 )
+from conformance.fuzz.steps import ABSENT, Tag
 from conformance.model.exchange import CallResult, read_json
 from conformance.model.releases import ModelAt
 

@@ -22,7 +22,7 @@ from hypothesis.control import current_build_context
 
 from conformance.fuzz.campaign import Campaign
 from conformance.fuzz.catalogue import PROPERTIES
-from conformance.fuzz.execute import Outcome, Variant
+from conformance.fuzz.execute import Variant, VariantResult
 from conformance.fuzz.profiles import ShrinkClock, run_test
 from conformance.fuzz.refusals import planned_refusal
 from conformance.fuzz.results import Tally, no_pass_reason, outcome_of
@@ -50,7 +50,7 @@ def _baseline_first(name: str, operation_name: str, campaign: Campaign) -> Calla
     return example(Variant(name, operation_name, seed.actor, params, label, refusal=refusal))
 
 
-def _size(outcome: Outcome) -> int:
+def _size(outcome: VariantResult) -> int:
     """How big a failing example is (smaller is a better reproducer)."""
     return len(repr(outcome.variant.params))
 
@@ -67,8 +67,8 @@ class _Record:
     errors: int = 0
     skipped: int = 0
     succeeded: int = 0
-    final: Outcome | None = None
-    last: Outcome | None = None
+    final: VariantResult | None = None
+    last: VariantResult | None = None
     notes: set[str] = field(default_factory=set)
 
 

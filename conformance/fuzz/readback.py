@@ -8,8 +8,9 @@
   matching List shows the new item. ``autoApprovedChangeRequestTypes`` comes back as ``autoApprovedChangeTypes``
   and ``collaborationIdentifier`` as ``collaborationId`` (§3).
 
-Both are :class:`~conformance.fuzz.plan.PlanStep` values whose expectations use :mod:`conformance.fuzz.expect`,
-so the same objects are checked live and written into reproducers.
+Both are :class:`~conformance.fuzz.plan.PlanStep` values whose expectations are in the scenario matcher language
+(:class:`~conformance.fuzz.plan.Tag`); :mod:`conformance.fuzz.steps` makes them the scenario steps that the step
+engine runs and the reproducer writes.
 """
 
 from __future__ import annotations
@@ -18,20 +19,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from conformance.fuzz.expect import StepRef, Tag
-from conformance.fuzz.plan import Evidence, PlanStep
+from conformance.fuzz.plan import PlanStep, StepRef, Tag
 from conformance.fuzz.refs import Ref
 from conformance.fuzz.seeds import COLLAB, REQUEST, account
 from conformance.model.service import operation, paging, service_model
+from conformance.model.vocabulary import Evidence, EvidenceLevel
 
 #: Input member → the output member that echoes it under another name (§3).
 RENAMED: Mapping[str, str] = {
     "autoApprovedChangeRequestTypes": "autoApprovedChangeTypes",
     "collaborationIdentifier": "collaborationId",
 }
-ROUND_TRIP = Evidence("inferred", "MODEL")
+ROUND_TRIP = Evidence(EvidenceLevel.INFERRED, "MODEL")
 """A write's answer, a later read and the input agree: what the same member names in input and output mean."""
-UNCHANGED = Evidence("inferred", "MODEL")
+UNCHANGED = Evidence(EvidenceLevel.INFERRED, "MODEL")
 """A refused call changes nothing: a refusal is an answer instead of the effect."""
 _PAGE = 100
 
@@ -122,7 +123,7 @@ def round_trip(
     if operation_name == "DeleteMember":
         removed = {"accountId": params["accountId"], "status": "REMOVED"}  # API-DM, UG-REMOVE
         step = _listed("ListMembers", "creator", {"collaborationIdentifier": COLLAB}, removed)
-        return (Read(_with_evidence(step.step, Evidence("documented", "API-DM, UG-REMOVE")), step.paged),)
+        return (Read(_with_evidence(step.step, Evidence(EvidenceLevel.DOCUMENTED, "API-DM, UG-REMOVE")), step.paged),)
     return ()
 
 
@@ -145,7 +146,7 @@ def _collaboration_created(
                     "ListMembers",
                     {"collaborationIdentifier": created, "maxResults": _PAGE},
                     expect=expect,
-                    evidence=Evidence("documented", "UG-ADD, MODEL"),
+                    evidence=Evidence(EvidenceLevel.DOCUMENTED, "UG-ADD, MODEL"),
                 ),
                 "memberSummaries",
             )
@@ -165,7 +166,7 @@ def _membership_created(
     if isinstance(collab, Ref):
         row = {"accountId": account(actor), "status": "ACTIVE", "membershipId": created}  # UG-JOIN
         step = _listed("ListMembers", "creator", {"collaborationIdentifier": collab}, row)
-        reads.append(Read(_with_evidence(step.step, Evidence("documented", "UG-JOIN")), step.paged))
+        reads.append(Read(_with_evidence(step.step, Evidence(EvidenceLevel.DOCUMENTED, "UG-JOIN")), step.paged))
     if lists:
         reads.append(_listed("ListMemberships", actor, {}, _summary("MembershipSummary", "membership", at, answer)))
     return tuple(reads)

@@ -42,11 +42,11 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from conformance.fuzz.judge import Level
 from conformance.fuzz.seeds import OPAQUE_MEMBERS
 from conformance.model.exchange import read_json
 from conformance.model.releases import LATEST_MODEL, ModelAt
 from conformance.model.shapecheck import check_input
+from conformance.model.vocabulary import EvidenceLevel
 
 
 def positive_data_not_field_refused(ctx: Any, response: Any, case: Any) -> bool | None:
@@ -100,7 +100,7 @@ def engaged(status: int, body: bytes) -> bool:
 
 def failure_level(
     name: str, case: Any, exc: BaseException, *, mode: GenerationMode, at: ModelAt = LATEST_MODEL
-) -> Level:
+) -> EvidenceLevel:
     """``inferred`` when the only failure is an accepted negative case that breaks nothing but anchored patterns.
 
     Schemathesis builds negative cases from the anchored request schemas, so a value that matches its pattern
@@ -110,9 +110,13 @@ def failure_level(
     """
     failures = exc.exceptions if isinstance(exc, BaseExceptionGroup) else (exc,)
     if mode is not GenerationMode.NEGATIVE or not all(isinstance(f, AcceptedNegativeData) for f in failures):
-        return "model"
+        return EvidenceLevel.MODEL
     found = check_input(name, case_params(name, case, at), at=at)
-    return "inferred" if found and all(v.evidence == "inferred" for v in found) else "model"
+    return (
+        EvidenceLevel.INFERRED
+        if found and all(v.evidence == EvidenceLevel.INFERRED for v in found)
+        else EvidenceLevel.MODEL
+    )
 
 
 def case_params(name: str, case: Any, at: ModelAt = LATEST_MODEL) -> dict[str, Any]:

@@ -13,16 +13,16 @@ from schemathesis import GenerationMode
 
 from conformance.fuzz import reproducer
 from conformance.fuzz.campaign import Campaign
-from conformance.fuzz.expect import Tag
 from conformance.fuzz.fixtures import CONSTANTS, Fixture
-from conformance.fuzz.judge import Level, Problem
-from conformance.fuzz.plan import NO_BODY, Evidence, Plan, PlanStep, RawText
+from conformance.fuzz.judge import Problem
+from conformance.fuzz.plan import NO_BODY, Evidence, Plan, PlanStep, RawText, Tag
 from conformance.fuzz.refs import Ref
 from conformance.fuzz.results import Finding
 from conformance.fuzz.schemathesis_checks import case_params, has_body, members_by_wire
 from conformance.model.exchange import Exchange
 from conformance.model.redaction import redact_text
 from conformance.model.releases import LATEST_MODEL, ModelAt
+from conformance.model.vocabulary import EvidenceLevel
 
 NAME = "schemathesis"
 
@@ -36,7 +36,7 @@ def finding(
     message: str,
     status: int,
     mode: GenerationMode,
-    level: Level = "model",
+    level: EvidenceLevel = EvidenceLevel.MODEL,
     response: Any = None,
 ) -> Finding:
     """The finding of a failed case, with its reproducer (and curl command) written when a folder is set."""
@@ -99,7 +99,11 @@ def _exchange(name: str, response: Any) -> Exchange | None:
     )
 
 
-_SOURCES: dict[Level, str] = {"model": "MODEL", "documented": "MODEL", "inferred": "SMITHY-C, A14"}
+_SOURCES: dict[EvidenceLevel, str] = {
+    EvidenceLevel.MODEL: "MODEL",
+    EvidenceLevel.DOCUMENTED: "MODEL",
+    EvidenceLevel.INFERRED: "SMITHY-C, A14",
+}
 
 
 def _case_step(
@@ -110,7 +114,7 @@ def _case_step(
     fixture: Fixture,
     status: int,
     at: ModelAt = LATEST_MODEL,
-    level: Level = "model",
+    level: EvidenceLevel = EvidenceLevel.MODEL,
 ) -> PlanStep:
     """The schemathesis case as a scenario step: path and query by member name, the body sent as is."""
     info = at.operation(name)

@@ -27,7 +27,6 @@ from schemathesis import GenerationMode
 
 from conformance.fuzz.campaign import Campaign
 from conformance.fuzz.fixtures import Fixture
-from conformance.fuzz.judge import Level
 from conformance.fuzz.profiles import ShrinkBudgetSpent, ShrinkClock, run_test
 from conformance.fuzz.refusals import planned_refusal
 from conformance.fuzz.results import Finding, Tally, outcome_of
@@ -37,6 +36,7 @@ from conformance.fuzz.seeds import ID_REFS, account, seed_for
 from conformance.fuzz.sigv4 import SigV4RequestsAuth
 from conformance.model.openapi import document
 from conformance.model.releases import LATEST_MODEL, ModelAt
+from conformance.model.vocabulary import EvidenceLevel
 from conformance.targets import RunningTarget
 from conformance.targets.bounded_requests import BoundedSession
 from conformance.targets.spec import Timeouts
@@ -54,7 +54,7 @@ class _Record:
     """Positive cases sent."""
     succeeded: int = 0
     """Positive cases the target took, or refused for a reason only a look at the request gives (see engaged)."""
-    failure: tuple[Any, str, int, GenerationMode, Level, Any] | None = None
+    failure: tuple[Any, str, int, GenerationMode, EvidenceLevel, Any] | None = None
     """The last failing case, the failure text, the HTTP status it got, its generation mode and evidence level,
     and the ``requests`` response (so the report shows the request and the answer, like any other finding)."""
     stopped: bool = False
@@ -194,7 +194,7 @@ def _case_test(
     session: requests.Session,
     endpoint_url: str,
     cleanup: Callable[[Any], None],
-    level: Callable[[Any, BaseException], Level] = lambda case, exc: "model",
+    level: Callable[[Any, BaseException], EvidenceLevel] = lambda case, exc: EvidenceLevel.MODEL,
     pinned: Mapping[str, str] | None = None,
 ) -> Any:
     """The Hypothesis test of one operation and generation mode; ``cleanup`` sees every response.

@@ -23,8 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from conformance.model.releases import LATEST_MODEL, ModelAt
-
-Level = Literal["model", "documented", "inferred"]
+from conformance.model.vocabulary import EvidenceLevel
 
 #: Abilities a member change specification may carry (A12: CAN_QUERY and CAN_RUN_JOB are refused).
 SPEC_ABILITIES = ("CAN_RECEIVE_RESULTS", "CAN_EXPORT_QUERY_ANALYSIS_LOG")
@@ -73,7 +72,7 @@ class Prediction:
     """What a call must produce: success (``refusals`` empty) or one of ``refusals``; with its evidence."""
 
     refusals: frozenset[Refusal]
-    level: Level
+    level: EvidenceLevel
     source: str
     reason: str
 
@@ -82,11 +81,11 @@ class Prediction:
         return not self.refusals
 
 
-def _ok(level: Level, source: str, reason: str) -> Prediction:
+def _ok(level: EvidenceLevel, source: str, reason: str) -> Prediction:
     return Prediction(frozenset(), level, source, reason)
 
 
-def _no(refusals: set[Refusal], level: Level, source: str, reason: str) -> Prediction:
+def _no(refusals: set[Refusal], level: EvidenceLevel, source: str, reason: str) -> Prediction:
     return Prediction(frozenset(refusals), level, source, reason)
 
 
@@ -170,11 +169,11 @@ class SpecModel:
         """CreateMembership: INVITED → ACTIVE (UG-JOIN); ACTIVE again → 409; no standing → 403 (§7, A16)."""
         row = self.members.get(actor)
         if row is None or row.status not in STANDING:
-            return _no({FORBIDDEN}, "inferred", "A16", f"{actor} has no standing in the collaboration")
+            return _no({FORBIDDEN}, EvidenceLevel.INFERRED, "A16", f"{actor} has no standing in the collaboration")
         if row.status == "ACTIVE":
-            return _no({CONFLICT}, "inferred", "A7", f"{actor} is already ACTIVE")
+            return _no({CONFLICT}, EvidenceLevel.INFERRED, "A7", f"{actor} is already ACTIVE")
         row.status = "ACTIVE"
-        return _ok("documented", "UG-JOIN", f"{actor} joins and becomes ACTIVE")
+        return _ok(EvidenceLevel.DOCUMENTED, "UG-JOIN", f"{actor} joins and becomes ACTIVE")
 
     # -- change requests ------------------------------------------------------------------------------------
 
@@ -207,7 +206,7 @@ class SpecModel:
             refusals.add(CONFLICT)
             reasons.append(f"an open request already changes {', '.join(busy)} (A10)")
         if refusals:
-            return _no(refusals, "inferred", "A7, A10, A11, A12", "; ".join(reasons)), None
+            return _no(refusals, EvidenceLevel.INFERRED, "A7, A10, A11, A12", "; ".join(reasons)), None
         request = Request(name, "PENDING", False, None, derived, frozenset(targets), [_spec_json(c) for c in changes])
         self.requests.append(request)
         all_types = {t for types in derived for t in types}
@@ -215,17 +214,21 @@ class SpecModel:
             # A4: fully auto-approved → applied at once and COMMITTED; partly → normal voting.
             request.auto, request.status = True, "COMMITTED"
             self._apply(changes)
-            return _ok("inferred", "A4", "every change type is auto-approved: COMMITTED at once"), request
+            return _ok(EvidenceLevel.INFERRED, "A4", "every change type is auto-approved: COMMITTED at once"), request
         voters = [a for a, m in self.members.items() if a != self.creator and m.status == "ACTIVE"]
         if not self.at.has_member("CollaborationChangeRequest", "approvals"):
             # Before 2025-12-18 nothing can approve a request; nobody to vote may read as approved (A2).
             request.also = frozenset() if voters else frozenset({"APPROVED"})
-            return _ok("inferred", "MODEL history", "no approvals at this release: the request stays open"), request
+            return _ok(
+                EvidenceLevel.INFERRED, "MODEL history", "no approvals at this release: the request stays open"
+            ), request
         if voters:
             request.approvals = dict.fromkeys(voters, "PENDING")
-            return _ok("inferred", "A1", "PENDING, one PENDING approval per ACTIVE member but the creator"), request
+            return _ok(
+                EvidenceLevel.INFERRED, "A1", "PENDING, one PENDING approval per ACTIVE member but the creator"
+            ), request
         request.status = "APPROVED"
-        return _ok("inferred", "A2", "nobody can vote: APPROVED at once, without approvals"), request
+        return _ok(EvidenceLevel.INFERRED, "A2", "nobody can vote: APPROVED at once, without approvals"), request
 
     def _derive(self, change: ChangeSpec) -> tuple[tuple[Refusal, str] | None, list[str], str]:
         if change.kind == "COLLABORATION":
@@ -269,31 +272,35 @@ class SpecModel:
             approvals = request.approvals or {}
             if caller in approvals:
                 if request.status != "PENDING" or approvals[caller] != "PENDING":
-                    return _no({CONFLICT}, "inferred", "A5, A7", "no vote on a settled request, no second vote")
+                    return _no(
+                        {CONFLICT}, EvidenceLevel.INFERRED, "A5, A7", "no vote on a settled request, no second vote"
+                    )
                 approvals[caller] = "APPROVED" if action == "APPROVE" else "DENIED"
                 if action == "DENY":
                     request.status = "DENIED"
-                    return _ok("inferred", "A5", "one DENY ends the request: DENIED")
+                    return _ok(EvidenceLevel.INFERRED, "A5", "one DENY ends the request: DENIED")
                 if all(v == "APPROVED" for v in approvals.values()):
                     request.status = "APPROVED"
-                    return _ok("documented", "UG-CR", "every voter approved: APPROVED")
-                return _ok("documented", "UG-CR", "a vote recorded; others still PENDING")
+                    return _ok(EvidenceLevel.DOCUMENTED, "UG-CR", "every voter approved: APPROVED")
+                return _ok(EvidenceLevel.DOCUMENTED, "UG-CR", "a vote recorded; others still PENDING")
             if caller == self.creator or not standing:
-                return _no({FORBIDDEN}, "inferred", "A3, A7", f"{caller} does not vote on this request")
+                return _no({FORBIDDEN}, EvidenceLevel.INFERRED, "A3, A7", f"{caller} does not vote on this request")
             # An ACTIVE or INVITED member who is not a voter of this request: a wrong actor or a wrong state.
-            return _no({FORBIDDEN, CONFLICT}, "inferred", "A1, A7", f"{caller} is not a voter on this request")
+            return _no(
+                {FORBIDDEN, CONFLICT}, EvidenceLevel.INFERRED, "A1, A7", f"{caller} is not a voter on this request"
+            )
         if caller != self.creator:
-            return _no({FORBIDDEN}, "inferred", "A7", f"only the creator may {action}")
+            return _no({FORBIDDEN}, EvidenceLevel.INFERRED, "A7", f"only the creator may {action}")
         if action == "CANCEL":
             if request.status not in OPEN:
-                return _no({CONFLICT}, "inferred", "A9", f"CANCEL of a {request.status} request")
+                return _no({CONFLICT}, EvidenceLevel.INFERRED, "A9", f"CANCEL of a {request.status} request")
             request.status = "CANCELLED"
-            return _ok("documented", "API-UCR", "the owner cancels: CANCELLED")
+            return _ok(EvidenceLevel.DOCUMENTED, "API-UCR", "the owner cancels: CANCELLED")
         if request.status != "APPROVED":
-            return _no({CONFLICT}, "inferred", "A7", f"COMMIT of a {request.status} request")
+            return _no({CONFLICT}, EvidenceLevel.INFERRED, "A7", f"COMMIT of a {request.status} request")
         request.status = "COMMITTED"
         self._apply_json(request.changes)
-        return _ok("documented", "API-UCR", "COMMIT after approval: COMMITTED, the change applied")
+        return _ok(EvidenceLevel.DOCUMENTED, "API-UCR", "COMMIT after approval: COMMITTED, the change applied")
 
     # -- effects --------------------------------------------------------------------------------------------
 

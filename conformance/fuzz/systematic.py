@@ -52,6 +52,7 @@ from conformance.model.patterns import compile_pattern
 from conformance.model.releases import LATEST_MODEL, ModelAt
 from conformance.model.shapecheck import check_input
 from conformance.model.violations import ViolationKind
+from conformance.model.vocabulary import EvidenceLevel
 
 ACTORS = ("creator", "member", "member2", "outsider")
 #: Operations whose successful calls have round-trip reads (see :mod:`conformance.fuzz.readback`), declared by
@@ -385,5 +386,5 @@ def checked(variant: Variant, *, at: ModelAt = LATEST_MODEL) -> Variant | str:
     if others:
         return "it breaks more than one constraint: " + "; ".join(str(v) for v in others)
     if all(v.evidence == "inferred" for v in planted):
-        return replace(variant, broken=replace(broken, level="inferred"))
+        return replace(variant, broken=replace(broken, level=EvidenceLevel.INFERRED))
     return variant

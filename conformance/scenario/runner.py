@@ -1,14 +1,17 @@
-"""Runs a scenario's steps through a :class:`Caller` and judges every answer.
+"""Runs steps through a :class:`Caller` and judges every answer: the suite's one step engine.
+
+:class:`StepRunner` runs one step at a time against a shared template context; :func:`run_scenario` is a loop
+over it, and the fuzz layer runs its generated calls and read-backs through it too.
 
 Per step: render the templates, make the call, then judge in three layers.
 
-1. What happened at all: a transport failure or an unreadable body is ERROR; a target that does not have the
-   operation (HTTP 501, an unknown-operation error code, a 404/405 that names no Clean Rooms error) is
-   UNSUPPORTED.
+1. What happened at all (:mod:`.answers`): a transport failure or an unreadable body is ERROR; a target that
+   does not have the operation (HTTP 501, an unknown-operation error code, a 404/405 that names no Clean Rooms
+   error) is UNSUPPORTED. A ``pages: all`` step first follows its list to the last page (:mod:`.pages`).
 2. The written expectation (``expect`` / ``expect_error``, or "must succeed" when neither is given, or any one
-   of the ``expect_one_of`` alternatives), at the step's evidence level.
-3. The automatic model checks, on every step: the output shape of a success body and the wire rules of the
-   raw exchange (:mod:`conformance.model.shapecheck`, :mod:`conformance.model.wire`).
+   of the ``expect_one_of`` alternatives), at the step's evidence level, by :mod:`.matchers`.
+3. The automatic model checks, on every step (:mod:`.modelchecks`): the output shape of a success body and the
+   wire rules of the raw exchange.
 
 The scenario stops at the first step that is ERROR or UNSUPPORTED, fails its written expectation or cannot
 save what it should: later steps depend on it. Model-check failures are recorded and the scenario goes on.
@@ -20,27 +23,31 @@ import time
 import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 import jmespath
 
 from conformance.model import account_lists
-from conformance.model.exchange import CallResult, Exchange, TooDeepJson, UnreadableJson, read_json
+from conformance.model.exchange import CallResult
 from conformance.model.service import OperationInfo, Paging, operation, paging
-from conformance.model.shapecheck import check_output
-from conformance.model.violations import Violation, ViolationKind
-from conformance.model.wire import check_wire, unsupported_reason
-from conformance.scenario.format import MODEL_EVIDENCE, Alternative, Evidence, EvidenceLevel, Scenario, Step
-from conformance.scenario.matchers import Matcher, match
+from conformance.scenario.answers import Answer, narrowed, read_answer
+from conformance.scenario.format import MODEL_EVIDENCE, Alternative, Scenario, Step
+from conformance.scenario.matchers import match
+from conformance.scenario.modelchecks import known_ids, model_failures, strings
 from conformance.scenario.outcomes import Outcome
+from conformance.scenario.pages import later_pages
+from conformance.scenario.results import Failure, FailureKind, ScenarioResult, StepResult
 from conformance.scenario.templating import Render, TemplateError, compile_string, compile_tree
 
 __all__ = [
     "Caller",
+    "CompiledStep",
     "Failure",
     "FailureKind",
     "ScenarioResult",
     "StepResult",
+    "StepRunner",
+    "compile_step",
     "run_scenario",
 ]
 
@@ -57,91 +64,6 @@ class Caller(Protocol):
     ) -> CallResult: ...
 
 
-FailureKind = Literal[
-    "expectation", "shape", "wire", "transport", "unparseable", "unsupported", "template", "save", "error"
-]
-
-
-@dataclass(frozen=True, slots=True)
-class Failure:
-    """One thing wrong in one step."""
-
-    kind: FailureKind
-    message: str
-    evidence: Evidence
-    step: int
-    """Index of the step it belongs to."""
-    path: str = ""
-    """Where in the response (``collaboration.status``), when it concerns one value."""
-    line: int | None = None
-    """The scenario-file line of the expectation it concerns."""
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}" if self.path and not self.message.startswith(self.path) else self.message
-
-
-@dataclass(frozen=True, slots=True)
-class StepResult:
-    """What one step sent, got, and how it was judged."""
-
-    step: Step
-    outcome: Outcome
-    failures: tuple[Failure, ...] = ()
-    request: Mapping[str, Any] | None = None
-    """The rendered parameters (None when rendering failed)."""
-    raw_body: bytes | None = None
-    response: Any = None
-    """The parsed success response, or the error value ``{code, status, message, fields}``; None when
-    nothing usable came back."""
-    call: CallResult | None = None
-    duration_s: float = 0.0
-    pages: tuple[CallResult, ...] = ()
-    """With ``pages: all``: the calls after the first (``call``), one per further page, in order."""
-    alternative: int | None = None
-    """For a step with ``expect_one_of``: the index of the alternative the answer matched (None otherwise)."""
-
-    @property
-    def exchange(self) -> Exchange | None:
-        return self.call.exchange if self.call is not None else None
-
-    def failures_at_or_above(self, level: EvidenceLevel) -> list[Failure]:
-        return [failure for failure in self.failures if failure.evidence.level >= level]
-
-
-@dataclass(frozen=True, slots=True)
-class ScenarioResult:
-    """The steps that ran (in order) and the scenario's overall outcome."""
-
-    scenario: Scenario
-    steps: tuple[StepResult, ...]
-    duration_s: float = 0.0
-
-    @property
-    def outcome(self) -> Outcome:
-        """The outcome counting every failure (``--evidence=inferred``)."""
-        return self.outcome_at(EvidenceLevel.INFERRED)
-
-    def outcome_at(self, level: EvidenceLevel) -> Outcome:
-        """ERROR if a step broke; else FAIL if a failure at ``level`` or stronger; else UNSUPPORTED; else PASS."""
-        outcomes = {step.outcome for step in self.steps}
-        if Outcome.ERROR in outcomes:
-            return Outcome.ERROR
-        if any(step.failures_at_or_above(level) for step in self.steps if step.outcome is Outcome.FAIL):
-            return Outcome.FAIL
-        if Outcome.UNSUPPORTED in outcomes:
-            return Outcome.UNSUPPORTED
-        return Outcome.PASS
-
-    def failures_at_or_above(self, level: EvidenceLevel) -> list[Failure]:
-        """Failures whose evidence is ``level`` or stronger (ERROR/UNSUPPORTED causes are model-level)."""
-        return [failure for step in self.steps for failure in step.failures_at_or_above(level)]
-
-    @property
-    def not_run(self) -> tuple[Step, ...]:
-        """The steps after the one the scenario stopped at."""
-        return self.scenario.steps[len(self.steps) :]
-
-
 def run_scenario(
     scenario: Scenario,
     caller: Caller,
@@ -156,27 +78,68 @@ def run_scenario(
     written expectations, and for measuring the runner itself).
     """
     started = time.perf_counter()
-    values: list[Any] = []
-    context: dict[str, Any] = {"run_id": run_id, "accounts": accounts, "scenario_id": scenario.id, "steps": values}
+    context: dict[str, Any] = {"run_id": run_id, "accounts": accounts, "scenario_id": scenario.id}
+    runner = StepRunner(caller, context, model_checks=model_checks)
     results: list[StepResult] = []
-    seen: set[str] = set()  # the strings of the answers that name this scenario's own resources
-    for step, plan in zip(scenario.steps, _plan(scenario), strict=True):
-        result, stop = _run_step(step, plan, caller, context, model_checks, seen)
+    for step, compiled in zip(scenario.steps, _plan(scenario), strict=True):
+        result = runner.run(step, compiled)
         results.append(result)
-        values.append(result.response)
-        if step.operation not in account_lists.ACCOUNT_WIDE:
-            seen |= _strings(result.response)
-        if stop:
+        if result.halts:
             break
     return ScenarioResult(scenario, tuple(results), time.perf_counter() - started)
+
+
+class StepRunner:
+    """Runs steps one at a time through one caller, sharing one template context.
+
+    ``context`` is the template scope: ``run_id``, ``accounts``, ``scenario_id`` and every name a step saves;
+    ``steps`` (each step's response or error value, in order) is kept here and grows with every :meth:`run`.
+    ``catch=False`` lets an exception of the caller propagate instead of becoming the step's ERROR (the fuzz
+    layer's time budgets are exceptions raised inside calls).
+    """
+
+    def __init__(
+        self, caller: Caller, context: dict[str, Any], *, model_checks: bool = True, catch: bool = True
+    ) -> None:
+        self.caller = caller
+        self.context = context
+        self.values: list[Any] = context.setdefault("steps", [])
+        self.model_checks = model_checks
+        self.catch = catch
+        self.seen: set[str] = set()
+        """The strings of the answers that name this context's own resources (not account-wide lists)."""
+
+    def run(
+        self,
+        step: Step,
+        compiled: CompiledStep | None = None,
+        *,
+        judge: bool = True,
+        only: frozenset[str] | None = None,
+    ) -> StepResult:
+        """Render, call, read and judge one step; its response becomes ``steps[-1]`` of the context.
+
+        ``judge=False`` skips the written expectation (another oracle judges the answer) and saves nothing.
+        ``only``: of an account-wide list's answer, judge and keep only the items that name one of these ids
+        (other tests' resources come and go meanwhile).
+        """
+        result = _run_step(step, compiled or compile_step(step), self, judge, only)
+        self.values.append(result.response)
+        if step.operation not in account_lists.ACCOUNT_WIDE:
+            self.seen |= strings(result.response)
+        return result
+
+    def record(self, value: Any) -> None:
+        """Add a response obtained without a call (a read known not to have changed) as the next step's."""
+        self.values.append(value)
 
 
 # --- compiled steps ----------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
-class _StepPlan:
-    """A step's templates and JMESPath expressions, compiled once per scenario."""
+class CompiledStep:
+    """A step's templates and JMESPath expressions, compiled once (per scenario, for a scenario's steps)."""
 
     info: OperationInfo
     params: Render
@@ -190,73 +153,70 @@ class _StepPlan:
     """Set for a ``pages: all`` step."""
 
 
-_PLANS: weakref.WeakKeyDictionary[Scenario, tuple[_StepPlan, ...]] = weakref.WeakKeyDictionary()
+_PLANS: weakref.WeakKeyDictionary[Scenario, tuple[CompiledStep, ...]] = weakref.WeakKeyDictionary()
 
 
-def _plan(scenario: Scenario) -> tuple[_StepPlan, ...]:
+def _plan(scenario: Scenario) -> tuple[CompiledStep, ...]:
     plans = _PLANS.get(scenario)
     if plans is None:
-        plans = tuple(
-            _StepPlan(
-                info=operation(step.operation),
-                params=compile_tree(dict(step.params)),
-                raw_body=compile_string(step.raw_body) if step.raw_body is not None else None,
-                expect=compile_tree(step.expect) if step.expect is not None else None,
-                expect_error=compile_tree(step.expect_error) if step.expect_error is not None else None,
-                one_of=tuple(
-                    (
-                        compile_tree(alternative.expect) if alternative.expect is not None else None,
-                        compile_tree(alternative.expect_error) if alternative.expect_error is not None else None,
-                    )
-                    for alternative in step.expect_one_of
-                ),
-                save=tuple((name, text, jmespath.compile(text)) for name, text in step.save.items()),
-                paging=paging(step.operation) if step.all_pages else None,
-            )
-            for step in scenario.steps
-        )
+        plans = tuple(compile_step(step) for step in scenario.steps)
         _PLANS[scenario] = plans
     return plans
+
+
+def compile_step(step: Step) -> CompiledStep:
+    """Compile ``step``'s templates (each distinct template text is compiled once per process)."""
+    return CompiledStep(
+        info=operation(step.operation),
+        params=compile_tree(dict(step.params)),
+        raw_body=compile_string(step.raw_body) if step.raw_body is not None else None,
+        expect=compile_tree(step.expect) if step.expect is not None else None,
+        expect_error=compile_tree(step.expect_error) if step.expect_error is not None else None,
+        one_of=tuple(
+            (
+                compile_tree(alternative.expect) if alternative.expect is not None else None,
+                compile_tree(alternative.expect_error) if alternative.expect_error is not None else None,
+            )
+            for alternative in step.expect_one_of
+        ),
+        save=tuple((name, text, jmespath.compile(text)) for name, text in step.save.items()),
+        paging=paging(step.operation) if step.all_pages else None,
+    )
 
 
 # --- one step ----------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Answer:
-    """A response the runner could read: a success or a service error."""
-
-    success: bool
-    value: Any
-    """Parsed success output, or the error value."""
-    document: Mapping[str, Any] | None
-    """The response body as JSON, when there was a raw exchange with a JSON object body."""
-
-
 def _run_step(
-    step: Step, plan: _StepPlan, caller: Caller, context: dict[str, Any], model_checks: bool, seen: set[str]
-) -> tuple[StepResult, bool]:
+    step: Step, plan: CompiledStep, runner: StepRunner, judge: bool, only: frozenset[str] | None
+) -> StepResult:
     started = time.perf_counter()
     evidence = step.evidence
+    context = runner.context
     try:
         params = plan.params(context)
         raw_body = plan.raw_body(context).encode("utf-8") if plan.raw_body is not None else None
-        expected = plan.expect(context) if plan.expect is not None else None
-        expected_error = plan.expect_error(context) if plan.expect_error is not None else None
+        expected = plan.expect(context) if plan.expect is not None and judge else None
+        expected_error = plan.expect_error(context) if plan.expect_error is not None and judge else None
         accepted = tuple(
             (want(context) if want is not None else None, error(context) if error is not None else None)
-            for want, error in plan.one_of
+            for want, error in (plan.one_of if judge else ())
         )
     except TemplateError as exc:
         failure = Failure("template", str(exc), evidence, step.index, line=step.line)
-        return StepResult(step, Outcome.FAIL, (failure,), duration_s=time.perf_counter() - started), True
+        return StepResult(step, Outcome.FAIL, (failure,), duration_s=time.perf_counter() - started, halts=True)
 
     pages: list[CallResult] = []
 
     matched: int | None = None
 
     def finish(
-        outcome: Outcome, failures: Sequence[Failure], response: Any = None, call: CallResult | None = None
+        outcome: Outcome,
+        failures: Sequence[Failure],
+        response: Any = None,
+        call: CallResult | None = None,
+        *,
+        halts: bool = True,
     ) -> StepResult:
         return StepResult(
             step,
@@ -269,36 +229,43 @@ def _run_step(
             time.perf_counter() - started,
             tuple(pages),
             matched,
+            halts,
         )
 
-    result = _call(caller, step, params, raw_body)
+    caller = _Calls(runner.caller, runner.catch)
+    result = caller(step, params, raw_body)
     if isinstance(result, Failure):
-        return finish(Outcome.ERROR, [result]), True
-    answer = _read(plan.info, result, step.index)
+        return finish(Outcome.ERROR, [result])
+    answer = read_answer(plan.info, result, step.index)
     if isinstance(answer, Failure):
         outcome = Outcome.UNSUPPORTED if answer.kind == "unsupported" else Outcome.ERROR
-        return finish(outcome, [answer], call=result), True
+        return finish(outcome, [answer], call=result)
 
     # An account-wide list shows other tests' resources too: its items are judged only where the scenario knows them.
     # (and the items it names in this step's request and expectations: `!contains [{id: ...}]`).
     known = None
     if step.operation in account_lists.ACCOUNT_WIDE:
-        known = _known_ids(context, seen) | _strings([params, expected, accepted])
-    page_failures = _model_failures(step, result, answer, known) if model_checks else []
+        known = known_ids(context, runner.seen) | strings([params, expected, accepted])
+    model_checks = runner.model_checks
+    page_failures = model_failures(step, result, answer, known) if model_checks else []
     if plan.paging is not None and answer.success:
-        answer, more = _later_pages(step, plan, plan.paging, caller, params, answer, pages, model_checks, known)
+        answer, more = later_pages(step, plan.info, plan.paging, caller, params, answer, pages, model_checks, known)
         page_failures += more
         if isinstance(answer, Failure):
             outcome = Outcome.UNSUPPORTED if answer.kind == "unsupported" else Outcome.ERROR
-            return finish(outcome, [answer, *page_failures], call=result), True
+            return finish(outcome, [answer, *page_failures], call=result)
+    if only is not None and answer.success and step.operation in account_lists.ACCOUNT_WIDE:
+        answer = narrowed(step.operation, answer, only)
 
-    if accepted:
+    if not judge:
+        failures: list[Failure] = []
+    elif accepted:
         failures, matched = _judge_one_of(step, answer, result, accepted)
     else:
         failures = _judge(step, step.alternatives[0], answer, result, expected, expected_error)
     stop = bool(failures)
     failures += page_failures
-    if not stop:
+    if not stop and judge:
         for name, text, expression in plan.save:
             found = expression.search(answer.value)
             if found is None:
@@ -307,7 +274,8 @@ def _run_step(
                 stop = True
             else:
                 context[name] = found
-    return finish(Outcome.FAIL if failures else Outcome.PASS, failures, answer.value, result), stop
+    outcome = Outcome.FAIL if failures else Outcome.PASS
+    return finish(outcome, failures, answer.value, result, halts=stop)
 
 
 #: The most failures a step keeps; the rest become one summary failure. A 2 MB list answer whose every entry
@@ -326,151 +294,25 @@ def _bounded(failures: Sequence[Failure]) -> tuple[Failure, ...]:
     return (*kept, replace(strongest, message=message, path=""))
 
 
-def _call(caller: Caller, step: Step, params: Mapping[str, Any], raw_body: bytes | None) -> CallResult | Failure:
-    try:
-        return caller.call(step.actor, step.operation, params, raw_body=raw_body)
-    except Exception as exc:  # the caller could not make the call at all: a suite or configuration problem
-        message = f"the call could not be made: {type(exc).__name__}: {exc}"
-        return Failure("error", message, MODEL_EVIDENCE, step.index)
+@dataclass(frozen=True, slots=True)
+class _Calls:
+    """Makes a step's calls; an exception of the caller is the step's ERROR unless ``catch`` is off."""
 
+    caller: Caller
+    catch: bool = True
 
-#: A ``pages: all`` step gives up after this many pages: a target whose tokens never end would loop forever.
-MAX_PAGES = 1000
-#: ... or once its pages' bodies add up to more than this: each page is capped by the target's response-size cap,
-#: but a thousand capped pages are not, and their items are all held at once to be judged.
-MAX_PAGED_BYTES = 32 * 1024 * 1024
-
-
-def _later_pages(
-    step: Step,
-    plan: _StepPlan,
-    paging: Paging,
-    caller: Caller,
-    params: Mapping[str, Any],
-    first: _Answer,
-    pages: list[CallResult],
-    model_checks: bool,
-    known: frozenset[str] | None = None,
-) -> tuple[_Answer | Failure, list[Failure]]:
-    """Follow ``nextToken`` from the first page; appends each call to ``pages``.
-
-    Returns the answer to judge — every page's items in one response without ``nextToken``, or the error answer
-    of the page that failed (judged like a one-page error), or the ERROR/UNSUPPORTED failure that ended paging —
-    and the later pages' model-check failures, each message naming its page.
-    """
-    items = list(first.value.get(paging.result_key) or ())
-    token = first.value.get(paging.output_token)
-    seen: set[Any] = set()
-    failures: list[Failure] = []
-    paged = 0
-    while token is not None:
-        number = len(pages) + 2
-        if token in seen or number > MAX_PAGES:
-            why = f"the nextToken of page {number - 1} was returned before" if token in seen else "there is no end"
-            message = f"pages: all stopped at page {number}: {why}; a list must end"
-            failures.append(Failure("expectation", message, step.evidence, step.index, line=step.line))
-            break
-        seen.add(token)
-        result = _call(caller, step, {**params, paging.input_token: token}, None)
-        if isinstance(result, Failure):
-            return result, failures
-        pages.append(result)
-        paged += len(result.exchange.response_body) if result.exchange is not None else 0
-        if paged > MAX_PAGED_BYTES:
-            message = (
-                f"pages: all stopped at page {number}: pages 2 to {number} hold {paged:,} bytes, more than "
-                f"{MAX_PAGED_BYTES:,}; a list this large cannot be judged in memory"
-            )
-            return Failure("transport", message, MODEL_EVIDENCE, step.index), failures
-        answer = _read(plan.info, result, step.index)
-        if isinstance(answer, Failure):
-            return replace(answer, message=f"page {number}: {answer.message}"), failures
-        if model_checks:
-            failures += [
-                replace(f, message=f"page {number}: {f.message}")
-                for f in _model_failures(step, result, answer, known)
-            ]
-        if not answer.success:
-            return answer, failures
-        items += answer.value.get(paging.result_key) or ()
-        token = answer.value.get(paging.output_token)
-    merged = {key: value for key, value in first.value.items() if key != paging.output_token}
-    merged[paging.result_key] = items
-    return _Answer(True, merged, first.document), failures
-
-
-def _read(info: OperationInfo, result: CallResult, index: int) -> _Answer | Failure:
-    """Classify the raw outcome: an answer to judge, or the ERROR/UNSUPPORTED failure that ends the step."""
-    if result.transport_error is not None:
-        kind: FailureKind = "unparseable" if result.transport_error.startswith("unparseable") else "transport"
-        return Failure(kind, result.transport_error, MODEL_EVIDENCE, index)
-    exchange = result.exchange
-    status = result.status or _metadata_status(result.error)
-    body = exchange.response_body if exchange is not None else b""
-    headers = exchange.response_headers if exchange is not None else {}
-    code = result.error_code
-    reason = unsupported_reason(status, code, headers, body)
-    if reason is not None:
-        return Failure("unsupported", f"{info.name} is not implemented by the target: {reason}", MODEL_EVIDENCE, index)
-    try:
-        document = _json_object(body) if body.strip() else ({} if exchange is not None else None)
-    except TooDeepJson as exc:
-        # botocore may have parsed it, but nothing past this point could walk it safely: the target broke.
-        return Failure("unparseable", f"HTTP {status} body is unreadable: {exc}: {body[:80]!r}", MODEL_EVIDENCE, index)
-    if code is None:
-        if result.parsed is None:
-            return Failure("error", "the call returned neither a response nor an error", MODEL_EVIDENCE, index)
-        if body.strip() and document is None:
-            message = f"HTTP {status} body is not a JSON object: {body[:80]!r}"
-            return Failure("unparseable", message, MODEL_EVIDENCE, index)
-        return _Answer(True, result.parsed, document)
-    if status >= 500 and body.strip() and document is None:
-        # A 5xx page that is not a restJson1 error (a proxy's or a crash page): the target broke.
-        message = f"HTTP {status} {code}: the body is not JSON: {body[:80]!r}"
-        return Failure("unparseable", message, MODEL_EVIDENCE, index)
-    return _Answer(False, _error_value(code, status, result.error, document), document)
-
-
-def _json_object(body: bytes) -> Mapping[str, Any] | None:
-    """The body as a JSON object; None when it is another JSON value or not JSON. Raises :class:`TooDeepJson`."""
-    try:
-        document = read_json(body)
-    except TooDeepJson:
-        raise
-    except UnreadableJson:
-        return None
-    return document if isinstance(document, dict) else None
-
-
-def _metadata_status(error: Mapping[str, Any] | None) -> int:
-    metadata = (error or {}).get("ResponseMetadata") or {}
-    return int(metadata.get("HTTPStatusCode", 0))
-
-
-def _error_value(
-    code: str, status: int, error: Mapping[str, Any] | None, document: Mapping[str, Any] | None
-) -> dict[str, Any]:
-    """``{code, status, message, fields}``: what ``expect_error`` is matched against.
-
-    The members come from the body as sent when it is a JSON object (botocore keeps only the members of
-    errors it knows), else from botocore's parsed error.
-    """
-    if document is not None:
-        members = {k: v for k, v in document.items() if k not in ("__type", "code", "Code")}
-    else:
-        members = {k: v for k, v in (error or {}).items() if k not in ("Error", "ResponseMetadata")}
-    message = members.pop("message", None)
-    alternative = members.pop("Message", None)
-    if message is None:
-        message = alternative if alternative is not None else ((error or {}).get("Error") or {}).get("Message")
-    value: dict[str, Any] = {"code": code, "status": status, "fields": members}
-    if message is not None:
-        value["message"] = message
-    return value
+    def __call__(self, step: Step, params: Mapping[str, Any], raw_body: bytes | None) -> CallResult | Failure:
+        try:
+            return self.caller.call(step.actor, step.operation, params, raw_body=raw_body)
+        except Exception as exc:  # the caller could not make the call at all: a suite or configuration problem
+            if not self.catch:
+                raise
+            message = f"the call could not be made: {type(exc).__name__}: {exc}"
+            return Failure("error", message, MODEL_EVIDENCE, step.index)
 
 
 def _judge(
-    step: Step, alternative: Alternative, answer: _Answer, result: CallResult, expected: Any, expected_error: Any
+    step: Step, alternative: Alternative, answer: Answer, result: CallResult, expected: Any, expected_error: Any
 ) -> list[Failure]:
     """The failures of ``answer`` against one accepted answer (rendered ``expected`` / ``expected_error``)."""
     evidence = step.evidence
@@ -491,7 +333,7 @@ def _judge(
 
 
 def _judge_one_of(
-    step: Step, answer: _Answer, result: CallResult, accepted: Sequence[tuple[Any, Any]]
+    step: Step, answer: Answer, result: CallResult, accepted: Sequence[tuple[Any, Any]]
 ) -> tuple[list[Failure], int | None]:
     """No failure and the index of the first alternative the answer matches, or one failure saying why none did."""
     reasons: list[str] = []
@@ -511,79 +353,3 @@ def _mismatches(step: Step, alternative: Alternative, expected: Any, actual: Any
         Failure("expectation", m.message, step.evidence, step.index, path=m.path, line=alternative.line_of(m.path))
         for m in match(expected, actual)
     ]
-
-
-_WIRE_SOURCES = {ViolationKind.ERROR_TYPE: "SMITHY", ViolationKind.BODY: "SMITHY", ViolationKind.TIMESTAMP: "SMITHY"}
-
-
-def _known_ids(context: Mapping[str, Any], seen: set[str]) -> frozenset[str]:
-    """The ids a scenario knows: every string its saved values and its non-list answers (``seen``) hold.
-
-    An earlier account-wide list's answer is left out: it holds other tests' resources too.
-    """
-    saved = [value for key, value in context.items() if key not in ("accounts", "run_id", "scenario_id", "steps")]
-    return frozenset(seen | _strings(saved))
-
-
-def _strings(value: Any) -> set[str]:
-    found: set[str] = set()
-    stack: list[Any] = [value]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, str):
-            found.add(value)
-        elif isinstance(value, Mapping):
-            stack.extend(value.values())
-        elif isinstance(value, list | tuple):
-            stack.extend(value)
-        elif isinstance(value, Matcher):
-            stack.append(value.arg)
-    return found
-
-
-def _model_failures(
-    step: Step, result: CallResult, answer: _Answer, known: frozenset[str] | None = None
-) -> list[Failure]:
-    """The wire and shape findings of a step's answer (of an account-wide list: only on the items in ``known``)."""
-    failures = _all_model_failures(step, result, answer)
-    if known is None:
-        return failures
-    document = answer.document if answer.document is not None else answer.value
-    return [f for f in failures if account_lists.concerns(step.operation, f.path or "", document, set(known))]
-
-
-def _all_model_failures(step: Step, result: CallResult, answer: _Answer) -> list[Failure]:
-    exchange = result.exchange
-    failures: list[Failure] = []
-    seen: set[tuple[str, str, str]] = set()
-    # The wire check's timestamp rule walks the whole output shape; when the shape check below walks the same
-    # body anyway, its TIMESTAMP findings are taken as the wire failures instead (one walk, same failures).
-    shared = answer.success and answer.document is not None and exchange is not None and 200 <= exchange.status < 300
-    if exchange is not None and exchange.status:
-        wire = check_wire(
-            step.operation, exchange.status, exchange.response_headers, exchange.response_body, timestamps=not shared
-        )
-        for violation in wire:
-            seen.add((violation.path, violation.kind, violation.message))
-            failures.append(_violation_failure("wire", violation, step.index))
-    if answer.success:
-        if answer.document is not None:
-            shape = check_output(step.operation, answer.document, wire=True)
-            if shared:
-                for violation in shape:
-                    if violation.kind is ViolationKind.TIMESTAMP:
-                        seen.add((violation.path, violation.kind, violation.message))
-                        failures.append(_violation_failure("wire", violation, step.index))
-        else:
-            shape = check_output(step.operation, answer.value, wire=False)
-        # The wire check reports a body's non-number timestamps too; keep each finding once.
-        failures += [
-            _violation_failure("shape", v, step.index) for v in shape if (v.path, v.kind, v.message) not in seen
-        ]
-    return failures
-
-
-def _violation_failure(kind: FailureKind, violation: Violation, index: int) -> Failure:
-    level = EvidenceLevel.MODEL if violation.evidence == "model" else EvidenceLevel.INFERRED
-    source = _WIRE_SOURCES.get(violation.kind, "MODEL") if kind == "wire" else "MODEL"
-    return Failure(kind, violation.message, Evidence(level, source), index, path=violation.path)

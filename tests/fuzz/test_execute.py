@@ -5,9 +5,17 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from conformance.fuzz import reproducer
 from conformance.fuzz.execute import Broken, Runner, Variant, split_body
 from conformance.fuzz.refusals import planned_refusal
 from conformance.fuzz.seeds import COLLAB, REQUEST
+from conformance.fuzz.steps import to_step
+from conformance.model.vocabulary import Outcome as ScenarioOutcome
+from conformance.scenario.format import Step
+from conformance.scenario.loader import load_scenario
+from conformance.scenario.runner import StepResult, StepRunner, run_scenario
 from conformance.targets import RunningTarget
 
 
@@ -186,3 +194,60 @@ def test_a_list_answer_is_judged_only_on_the_items_the_check_made(healthy: Runni
     ours = Runner(_Crowded(healthy, ours_too=True), healthy.accounts).run(variant)
     assert ours.status == "fail"
     assert {p.kind for p in ours.problems} == {"shape"}
+
+
+class _Counting:
+    """A target that counts the calls it gets, to compare with the steps the step engine ran."""
+
+    def __init__(self, target: RunningTarget) -> None:
+        self.target = target
+        self.calls: list[str] = []
+
+    def call(self, actor: str, operation: str, params: Any, *, raw_body: bytes | None = None) -> Any:
+        self.calls.append(operation)
+        return self.target.call(actor, operation, params, raw_body=raw_body)
+
+
+def test_every_call_of_a_variant_is_a_step_of_the_scenario_step_engine(
+    healthy: RunningTarget, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Witness reads, the fuzzed call and the round trips all run through ``StepRunner`` (no second runner)."""
+    ran: list[str] = []
+    original = StepRunner.run
+
+    def run(self: StepRunner, step: Step, *args: Any, **kwargs: Any) -> StepResult:
+        ran.append(step.operation)
+        return original(self, step, *args, **kwargs)
+
+    monkeypatch.setattr(StepRunner, "run", run)
+    counting = _Counting(healthy)
+    runner = Runner(counting, healthy.accounts)
+    runner.pool.acquire()  # the fixture's setup calls are the pool's, made before the variant
+    setup = len(counting.calls)
+    params = {"collaborationIdentifier": COLLAB, "name": "renamed"}
+    assert runner.run(Variant("t", "UpdateCollaboration", "creator", params, "rename")).status == "pass"
+    made = counting.calls[setup:]
+    assert ran == ["GetCollaboration", "UpdateCollaboration", "GetCollaboration"]  # witness, call, round trip
+    # Every other call builds the fresh fixture the update may change, or deletes it once judged.
+    fixture = ["CreateCollaboration", "CreateMembership", "CreateMembership", "CreateCollaborationChangeRequest"]
+    assert made == [*fixture, *ran, "DeleteCollaboration"]
+
+
+def test_the_reproducer_holds_the_steps_the_engine_ran(broken, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    target = broken("refused-update-mutates")
+    runner = Runner(target, target.accounts)
+    params = {"collaborationIdentifier": COLLAB, "changeRequestIdentifier": REQUEST, "action": "APPROVE"}
+    planned = planned_refusal("UpdateCollaborationChangeRequest", "creator", params)
+    outcome = runner.run(Variant("t", "UpdateCollaborationChangeRequest", "creator", params, "vote", refusal=planned))
+    assert outcome.status == "fail"
+    assert outcome.plan is not None
+    written = reproducer.write(outcome.plan, tmp_path, "repro", exchange=None, region="r")
+    loaded = load_scenario(written.scenario)
+    ran = [to_step(step, index) for index, step in enumerate(outcome.plan.steps)]
+    assert [(s.operation, dict(s.params), s.expect) for s in loaded.steps] == [
+        (s.operation, dict(s.params), s.expect) for s in ran
+    ]
+    # Replayed as a scenario on the same target, it fails where the fuzz check did: the refusal changed state.
+    replayed = run_scenario(loaded, target, run_id=target.run_id, accounts=dict(target.accounts))
+    assert replayed.outcome is ScenarioOutcome.FAIL
+    assert replayed.steps[-1].step.name.startswith("witness")

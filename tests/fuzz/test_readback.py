@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from conformance.fuzz.expect import StepRef, Tag
+from conformance.fuzz.plan import StepRef, Tag
 from conformance.fuzz.readback import round_trip, unchanged, witness_reads
 from conformance.fuzz.refs import Ref
 

@@ -7,9 +7,9 @@ from types import MappingProxyType
 import pytest
 
 from conformance.fuzz import reproducer
-from conformance.fuzz.expect import StepRef, Tag
-from conformance.fuzz.plan import Evidence, Plan, PlanStep, RawText
+from conformance.fuzz.plan import Evidence, Plan, PlanStep, RawText, StepRef, Tag
 from conformance.fuzz.refs import Ref
+from conformance.fuzz.steps import literal
 from conformance.model.exchange import Exchange
 from conformance.scenario.loader import load_scenario
 from conformance.scenario.templating import compile_tree
@@ -40,7 +40,7 @@ def test_strings_with_template_markup_are_sent_exactly_as_generated(tmp_path: Pa
 
 @pytest.mark.parametrize("text", WEIRD)
 def test_literal_renders_back_to_itself(text: str) -> None:
-    assert compile_tree(reproducer.literal(text))({}) == text
+    assert compile_tree(literal(text))({}) == text
 
 
 def test_raw_bodies_keep_their_bytes(tmp_path: Path) -> None:

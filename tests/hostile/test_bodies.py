@@ -20,7 +20,7 @@ from conformance.model.shapecheck import check_output
 from conformance.model.violations import ViolationKind
 from conformance.model.wire import check_wire, error_code_of
 from conformance.report.exchanges import decode_body, response_mapping
-from conformance.scenario import runner
+from conformance.scenario import pages, runner
 from conformance.scenario.failure_text import format_failure
 from conformance.scenario.loader import load_scenario
 from conformance.scenario.outcomes import Outcome
@@ -138,7 +138,7 @@ steps:
 
 def test_pages_all_stops_once_the_pages_hold_too_much(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each page is capped by the target's size cap; the pages of one step together by MAX_PAGED_BYTES."""
-    monkeypatch.setattr(runner, "MAX_PAGED_BYTES", 10_000)
+    monkeypatch.setattr(pages, "MAX_PAGED_BYTES", 10_000)
     summary = {k: v for k, v in collaboration().items() if k not in ("queryLogStatus", "autoApprovedChangeTypes")}
 
     def page(number: int) -> CallResult:

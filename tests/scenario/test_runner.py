@@ -11,7 +11,7 @@ from conformance.scenario.failure_text import format_failure
 from conformance.scenario.format import EvidenceLevel, Scenario
 from conformance.scenario.loader import load_scenario
 from conformance.scenario.outcomes import Outcome
-from conformance.scenario.runner import Caller, ScenarioResult, _plan, run_scenario
+from conformance.scenario.runner import Caller, ScenarioResult, StepRunner, _plan, run_scenario
 
 from .fakes import (
     ACCOUNTS,
@@ -555,3 +555,56 @@ def test_an_account_wide_list_is_judged_only_on_the_items_the_scenario_knows(tmp
     )
     assert result.outcome is Outcome.FAIL
     assert {f.path for f in result.steps[1].failures} == {"collaborationList[0].name"}
+
+
+# --- the step API ------------------------------------------------------------------------------------------
+
+
+def test_a_step_runner_runs_steps_one_at_a_time_and_shares_saved_values(tmp_path: Path) -> None:
+    s = scenario(
+        tmp_path,
+        CREATE + "  - as: creator\n    call: GetCollaboration\n"
+        "    with: {collaborationIdentifier: '{{ collab }}'}\n    expect: {collaboration: {id: '{{ collab }}'}}\n",
+    )
+    caller = ScriptedCaller([success("CreateCollaboration", {"collaboration": collaboration()}), get_collab])
+    context: dict[str, object] = {"run_id": "run1", "accounts": ACCOUNTS}
+    runner = StepRunner(caller, context)
+    first = runner.run(s.steps[0])
+    assert first.outcome is Outcome.PASS
+    assert not first.halts
+    assert context["collab"] == COLLAB_ID
+    second = runner.run(s.steps[1])
+    assert second.outcome is Outcome.PASS, second.failures
+    assert caller.calls[1].params == {"collaborationIdentifier": COLLAB_ID}
+    assert runner.values == [first.response, second.response]
+
+
+def test_a_step_runner_without_judging_leaves_the_answer_to_another_oracle(tmp_path: Path) -> None:
+    s = scenario(tmp_path, "  - as: creator\n    call: GetCollaboration\n    with: {collaborationIdentifier: x}\n")
+    refused = error("GetCollaboration", "AccessDeniedException", 403, {"message": "no"})
+    judged = StepRunner(ScriptedCaller([refused]), {}).run(s.steps[0])
+    assert judged.outcome is Outcome.FAIL
+    assert judged.halts
+    unjudged = StepRunner(ScriptedCaller([refused]), {}).run(s.steps[0], judge=False)
+    assert unjudged.outcome is Outcome.PASS
+    assert not unjudged.halts
+    assert unjudged.response["code"] == "AccessDeniedException"
+
+
+def test_a_step_runner_narrows_an_account_wide_list_to_the_ids_it_is_given(tmp_path: Path) -> None:
+    s = scenario(tmp_path, "  - as: creator\n    call: ListCollaborations\n    expect: {collaborationList: !len 1}\n")
+    foreign = _summary(id="00000000-0000-4000-8000-00000000beef")
+    listed = {"collaborationList": [_summary(), foreign]}
+    whole = StepRunner(ScriptedCaller([success("ListCollaborations", listed)]), {}).run(s.steps[0])
+    assert whole.outcome is Outcome.FAIL
+    ours = StepRunner(ScriptedCaller([success("ListCollaborations", listed)]), {})
+    narrowed = ours.run(s.steps[0], only=frozenset({COLLAB_ID}))
+    assert narrowed.outcome is Outcome.PASS, narrowed.failures
+    assert [item["id"] for item in ours.values[0]["collaborationList"]] == [COLLAB_ID]
+
+
+def test_a_step_runner_that_does_not_catch_lets_the_callers_exception_through(tmp_path: Path) -> None:
+    s = scenario(tmp_path, "  - as: creator\n    call: GetCollaboration\n    with: {collaborationIdentifier: x}\n")
+    assert StepRunner(RaisingCaller(), {}).run(s.steps[0]).outcome is Outcome.ERROR
+    with pytest.raises(RuntimeError, match="no client"):
+        StepRunner(RaisingCaller(), {}, catch=False).run(s.steps[0])
