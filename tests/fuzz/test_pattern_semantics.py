@@ -24,7 +24,7 @@ from schemathesis import GenerationMode
 from schemathesis.core.failures import AcceptedNegativeData, FailureGroup
 
 from conformance.fuzz.execute import Variant
-from conformance.fuzz.judge import Level, judge_invalid
+from conformance.fuzz.judge import judge_invalid
 from conformance.fuzz.profiles import budget, hypothesis_settings
 from conformance.fuzz.properties import run_property
 from conformance.fuzz.refs import placeholders
@@ -35,6 +35,7 @@ from conformance.fuzz.systematic import generate
 from conformance.model.exchange import CallResult, Exchange
 from conformance.model.shapecheck import check_input
 from conformance.model.violations import Violation, ViolationKind
+from conformance.model.vocabulary import EvidenceLevel
 from conformance.reference import validation
 from conformance.targets import RunningTarget
 from tests.fuzz.conftest import campaign
@@ -119,19 +120,19 @@ def _answer(status: int, body: dict[str, Any], code: str | None = None) -> CallR
 
 
 def test_the_judge_rates_the_answer_to_an_anchored_only_break_at_its_level() -> None:
-    def levels(answer: CallResult, level: Level) -> list[tuple[str, str]]:
+    def levels(answer: CallResult, level: EvidenceLevel) -> list[tuple[str, str]]:
         planted = {"kind": "bad-pattern", "path": KEY_PREFIX, "member": "keyPrefix"}
         found = judge_invalid("CreateMembership", answer, **planted, level=level)
         return [(p.kind, p.level) for p in found if p.kind != "shape"]
 
     accepted = _answer(200, {})
-    assert levels(accepted, "inferred") == []  # Smithy's reading takes it: a defensible answer (A14)
-    assert levels(accepted, "model") == [("accepted-invalid", "model")]
+    assert levels(accepted, EvidenceLevel.INFERRED) == []  # Smithy's reading takes it: a defensible answer (A14)
+    assert levels(accepted, EvidenceLevel.MODEL) == [("accepted-invalid", EvidenceLevel.MODEL)]
     conflict = _answer(409, {"message": "m"}, "ConflictException")
-    assert levels(conflict, "inferred") == [("wrong-refusal", "inferred")]
+    assert levels(conflict, EvidenceLevel.INFERRED) == [("wrong-refusal", EvidenceLevel.INFERRED)]
     # A server fault is one whichever reading made the input invalid.
     fault = _answer(500, {"message": "m"}, "InternalServerException")
-    assert levels(fault, "inferred") == [("wrong-refusal", "model")]
+    assert levels(fault, EvidenceLevel.INFERRED) == [("wrong-refusal", EvidenceLevel.MODEL)]
 
 
 @pytest.mark.parametrize("name", CORE_OPERATIONS)

@@ -8,7 +8,7 @@ from conformance.fuzz.plan import NO_BODY, PlanStep, RawText, StepRef
 from conformance.fuzz.refs import Ref
 from conformance.fuzz.steps import ABSENT, ANY, Context, Tag, literal, mismatches, raw_body_text, to_step
 from conformance.model.vocabulary import EvidenceLevel
-from conformance.scenario.matchers import ContainsMatcher, UnorderedMatcher
+from conformance.scenario.list_matchers import ContainsMatcher, UnorderedMatcher
 from conformance.scenario.templating import compile_tree
 
 CTX = Context(steps=[None, {"collaboration": {"id": "c1", "name": "n"}}], bindings={"collab": "c1"})
