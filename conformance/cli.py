@@ -360,7 +360,7 @@ def _compare(args: argparse.Namespace, rest: list[str]) -> int:
 
 
 def _expectations(args: argparse.Namespace, rest: list[str]) -> int:
-    from conformance.report.expectations import expectations_from_results
+    from conformance.report.expectations_writer import expectations_from_results
     from conformance.report.results import ReportError, read_results
 
     try:

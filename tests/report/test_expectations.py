@@ -15,9 +15,9 @@ from conformance.report.expectations import (
     ExpectationsError,
     Judgement,
     exit_code,
-    expectations_from_results,
     load_expectations,
 )
+from conformance.report.expectations_writer import expectations_from_results
 from conformance.report.records import COLLECTION_ERROR, ScenarioRecord
 from conformance.report.results import Results
 
@@ -246,7 +246,6 @@ def test_expectation_as_record(expectations: Expectations) -> None:
 
 def test_generated_file_has_one_line_per_entry_so_deleting_a_line_unlists_one_scenario(tmp_path: Path) -> None:
     from conformance.report import records as rec
-    from conformance.report.expectations import expectations_from_results, load_expectations
     from conformance.report.results import Results
 
     message = (
