@@ -21,7 +21,7 @@ from .exchanges import error_code
 from .families import family_order, operation_family
 from .normalise import PlaceholderMap, normalise_response, without_run_id
 from .records import CheckRecord, RunInfo, ScenarioRecord
-from .render import Tally, environment
+from .render import Score, environment
 from .results import Results
 
 
@@ -64,7 +64,7 @@ class ScenarioRow:
 class OperationRow:
     operation: str
     family: str
-    tallies: tuple[Tally | None, ...]
+    tallies: tuple[Score | None, ...]
     disagree: bool
     """Some check of this operation, run on several targets, ended differently."""
 
@@ -73,7 +73,7 @@ class OperationRow:
 class Comparison:
     targets: tuple[str, ...]
     runs: tuple[RunInfo, ...]
-    scores: tuple[Tally, ...]
+    scores: tuple[Score, ...]
     scenarios: tuple[ScenarioRow, ...]
     operations: tuple[OperationRow, ...]
 
@@ -104,7 +104,7 @@ def compare(runs: Sequence[Results]) -> Comparison:
     return Comparison(
         targets=targets,
         runs=tuple(r.run for r in runs),
-        scores=tuple(Tally.of(r.scenarios) for r in runs),
+        scores=tuple(Score.of(r.scenarios) for r in runs),
         scenarios=rows,
         operations=_operation_rows(runs),
     )
@@ -245,7 +245,7 @@ def _operation_rows(runs: Sequence[Results]) -> tuple[OperationRow, ...]:
             OperationRow(
                 operation=op,
                 family=operation_family(op),
-                tallies=tuple(Tally.of(g[op]) if op in g else None for g in per_target),
+                tallies=tuple(Score.of(g[op]) if op in g else None for g in per_target),
                 disagree=any(len(found) > 1 for found in outcomes.values()),
             )
         )
@@ -263,7 +263,7 @@ def render_compare_text(comparison: Comparison) -> str:
     width = max(12, *(len(t) for t in targets))
     idw = max([24, *(len(r.scenario_id) for r in comparison.disagreements)])
     lines = [f"{len(comparison.scenarios)} scenarios on {len(targets)} targets", ""]
-    lines.append(f"  {'target':<{width}}  {'score':>14}  " + " ".join(f"{o:>5.5}" for o in Tally.of([]).counts))
+    lines.append(f"  {'target':<{width}}  {'score':>14}  " + " ".join(f"{o:>5.5}" for o in Score.of([]).counts))
     for target, tally in zip(targets, comparison.scores, strict=True):
         score = f"{tally.conforming}/{tally.total} ({tally.percent})"
         lines.append(f"  {target:<{width}}  {score:>14}  " + " ".join(f"{n:>5}" for n in tally.counts.values()))

@@ -19,7 +19,7 @@ from .coverage import coverage as model_coverage
 from .families import family_order, operation_family
 from .files import atomic_write_text
 from .records import CheckRecord, ScenarioRecord
-from .render import Tally, environment
+from .render import Score, environment
 from .results import Results
 
 INDEX_FILE = "index.html"
@@ -31,7 +31,7 @@ PROBLEMS = ("FAIL", "ERROR", "UNSUPPORTED", "XPASS")
 class OperationRow:
     operation: str
     family: str
-    tally: Tally
+    tally: Score
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +94,8 @@ def render_html(results: Results, *, coverage: Coverage | None = None) -> str:
         .render(
             run=results.run,
             title=f"Clean Rooms conformance: {results.run.target}",
-            score=Tally.of(results.scenarios),
-            checks=Tally.of(results.checks),
+            score=Score.of(results.scenarios),
+            checks=Score.of(results.checks),
             levels=_levels(results.scenarios),
             operations=_operations(results.checks),
             scenarios=results.scenarios,
@@ -114,20 +114,20 @@ def write_html(directory: Path, results: Results, *, operations: Iterable[str]) 
     return atomic_write_text(directory / INDEX_FILE, page)
 
 
-def _levels(scenarios: Iterable[ScenarioRecord]) -> list[tuple[str, Tally]]:
+def _levels(scenarios: Iterable[ScenarioRecord]) -> list[tuple[str, Score]]:
     by_level: dict[str, list[ScenarioRecord]] = defaultdict(list)
     for scenario in scenarios:
         by_level[scenario.evidence_level].append(scenario)
     # Strongest evidence first: a reader cares most about failures the model or the docs establish.
     order = [*reversed(EVIDENCE_LEVELS), *sorted(set(by_level) - set(EVIDENCE_LEVELS))]
-    return [(level, Tally.of(by_level[level])) for level in order if level in by_level]
+    return [(level, Score.of(by_level[level])) for level in order if level in by_level]
 
 
 def _operations(checks: Iterable[CheckRecord]) -> list[OperationRow]:
     by_op: dict[str, list[CheckRecord]] = defaultdict(list)
     for check in checks:
         by_op[check.operation or "(no operation)"].append(check)
-    rows = [OperationRow(op, operation_family(op), Tally.of(items)) for op, items in by_op.items()]
+    rows = [OperationRow(op, operation_family(op), Score.of(items)) for op, items in by_op.items()]
     return sorted(rows, key=lambda r: (family_order(r.family), r.operation))
 
 

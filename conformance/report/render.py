@@ -29,13 +29,13 @@ CONFORMING = ("PASS", "XPASS")
 
 
 @dataclass(frozen=True, slots=True)
-class Tally:
+class Score:
     """Counts per outcome of a group of scenarios or checks, with its score."""
 
     counts: Mapping[str, int]
 
     @classmethod
-    def of(cls, records: Iterable[ScenarioRecord | CheckRecord]) -> Tally:
+    def of(cls, records: Iterable[ScenarioRecord | CheckRecord]) -> Score:
         return cls(outcome_counts(records))
 
     @property
