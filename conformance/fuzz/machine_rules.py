@@ -39,9 +39,8 @@ from conformance.fuzz.refs import Ref, resolve
 from conformance.fuzz.specmodel import CONFLICT, ChangeSpec, Prediction, Request, SpecModel
 from conformance.fuzz.steps import Context, Tag, mismatches
 from conformance.model.exchange import CallResult
-from conformance.model.vocabulary import EvidenceLevel
+from conformance.model.vocabulary import ACTORS, EvidenceLevel
 
-ACTORS = ("creator", "member", "member2", "outsider")
 _CALLERS = st.sampled_from(["creator", "creator", "member", "member2", "outsider"])
 #: Who joins right after the collaboration is made (most useful first: a voting member and the creator).
 _JOINS = (("creator", "member"), ("member",), ("creator", "member", "member2"), ("member", "member2"), (), ("creator",))

@@ -27,10 +27,11 @@ from conformance.fuzz.refs import Ref
 from conformance.fuzz.refusals import planned_refusal
 from conformance.fuzz.seeds import ID_REFS, NEW_ACCOUNT, OPAQUE_MEMBERS, account, seed_for
 from conformance.fuzz.sites import walk
-from conformance.fuzz.systematic import ACTORS, breaker_label, breakers, broken_path, checked
+from conformance.fuzz.systematic import breaker_label, breakers, broken_path, checked
 from conformance.fuzz.values import bounds, number_bounds
 from conformance.model.patterns import compile_pattern
 from conformance.model.releases import LATEST_MODEL, ModelAt
+from conformance.model.vocabulary import ACTORS
 
 #: How many items a generated list or map holds at most, unless its minimum is higher.
 MAX_ITEMS = 3

@@ -52,9 +52,8 @@ from conformance.model.patterns import compile_pattern
 from conformance.model.releases import LATEST_MODEL, ModelAt
 from conformance.model.shapecheck import check_input
 from conformance.model.violations import ViolationKind
-from conformance.model.vocabulary import EvidenceLevel
+from conformance.model.vocabulary import ACTORS, EvidenceLevel
 
-ACTORS = ("creator", "member", "member2", "outsider")
 #: Operations whose successful calls have round-trip reads (see :mod:`conformance.fuzz.readback`), declared by
 #: their families.
 ROUND_TRIPS = families.ROUND_TRIPS

@@ -20,6 +20,7 @@ from conformance import verdict
 from conformance.glue.items import ConformanceItem, ScenarioFailure, conclude, keep
 from conformance.glue.session import SESSION, Session
 from conformance.item_records import ItemRecords, scenario_records, with_recording_differences
+from conformance.model.vocabulary import ACTORS
 from conformance.report.errors import ReportError
 from conformance.report.recording import differences, read_recording, recording_of, write_recording
 from conformance.scenario.format import Scenario
@@ -28,7 +29,7 @@ from conformance.scenario.runner import ScenarioResult, run_scenario
 from conformance.scenario.templating import referenced_actors
 from conformance.targets.errors import TargetError
 
-DEFAULT_ACTORS = ("creator", "member", "member2", "outsider")
+DEFAULT_ACTORS = ACTORS
 
 
 def collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:

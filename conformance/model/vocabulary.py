@@ -142,3 +142,8 @@ _SEVERITY = {
 def worst(outcomes: Iterable[str | Outcome], default: Outcome = Outcome.PASS) -> Outcome:
     """The worst of ``outcomes`` (``default`` when there are none)."""
     return max((Outcome(outcome) for outcome in outcomes), key=_SEVERITY.__getitem__, default=default)
+
+
+#: The cast of a run: the roles a scenario step or a fuzz variant calls as (targets map each to credentials).
+#: ``creator`` makes the collaboration, ``member`` and ``member2`` are invited to it, ``outsider`` has no standing.
+ACTORS: tuple[str, ...] = ("creator", "member", "member2", "outsider")

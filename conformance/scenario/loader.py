@@ -30,6 +30,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from conformance.model.behaviour import REFERENCE_NAME
 from conformance.model.releases import RELEASE_DATES
+from conformance.model.vocabulary import ACTORS
 from conformance.scenario.evidence_rules import EvidenceRules
 from conformance.scenario.format import Scenario, Step
 from conformance.scenario.problems import Problems, ScenarioError
@@ -40,7 +41,7 @@ from conformance.scenario.yaml_limits import MAX_FILE_BYTES, LimitExceeded, chec
 
 __all__ = ["DEFAULT_ACTORS", "ScenarioError", "load_scenario", "load_scenarios"]
 
-DEFAULT_ACTORS: tuple[str, ...] = ("creator", "member", "member2", "outsider")
+DEFAULT_ACTORS: tuple[str, ...] = ACTORS
 
 
 def load_scenario(path: Path, *, actors: Iterable[str] = DEFAULT_ACTORS) -> Scenario:
